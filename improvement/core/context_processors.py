@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+# (label, url name, permission needed). Apps add their entries here as they arrive.
+NAVIGATION: list[tuple[str, str, str | None]] = [
+    ("Schools", "schools:list", "schools.view_school_list"),
+]
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    for label, url_name, perm in NAVIGATION:
+        if perm and not user.has_perm(perm):
+            continue
+        url = reverse(url_name)
+        items.append({"label": label, "url": url, "active": request.path.startswith(url)})
+    return {"navigation": items}

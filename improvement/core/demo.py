@@ -1,0 +1,289 @@
+"""The fictional demo authority: invented names only, no real schools or people.
+
+Deterministic (a fixed random seed, dates relative to fixed anchors) and idempotent (every row
+is found by its natural key before it is created), so `seed_demo` can run on every `make demo`.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+
+from improvement.accounts.models import Authority, User
+from improvement.accounts.roles import Role
+from improvement.inspections.models import Inspection
+from improvement.policy import frameworks
+from improvement.schools.models import (
+    ContextMeasure,
+    Governance,
+    Measure,
+    Network,
+    Phase,
+    School,
+    SchoolEvent,
+    Status,
+    Trust,
+)
+from improvement.schools.selectors import refresh_latest_inspection
+
+DEMO_LA_CODE = "999"
+DEMO_LA_NAME = "Marlowe Vale Council"
+DEMO_PASSWORD = "demo-password-2026"  # documented demo credential, only ever seeded locally
+DEMO_EMAIL_DOMAIN = "marlowevale.example"
+DEMO_YEARS = (2023, 2024, 2025)
+# Fixed anchor so the demo is the same whenever it is seeded; heads "new this year" start here.
+CURRENT_YEAR_START = date(2026, 9, 1)
+
+PLACES = [
+    "Alderbrook", "Ashcombe", "Beckford", "Birchmere", "Bramblefield", "Brookhaven", "Calder",
+    "Castlegate", "Cherrywood", "Clayhill", "Coldharbour", "Copperfield", "Dunmore", "Eastleigh",
+    "Elmstead", "Fairhaven", "Fernhill", "Foxglove", "Galeford", "Greystone", "Hartwell",
+    "Hawthorn", "Hazelmere", "Heathcote", "Hollybank", "Ivydale", "Juniper", "Kestrel",
+    "Kingsmead", "Larchwood", "Lindenfield", "Longmoor", "Maplecroft", "Meadowbank", "Millbrook",
+    "Moorfield", "Netherby", "Northgate", "Oakridge", "Orchard Vale", "Pinewood", "Quarry Hill",
+    "Ravenscroft", "Redbridge", "Riverside", "Rowan", "Saltmarsh", "Sandpiper", "Silverdale",
+    "Southmead", "Springfield", "Stonebridge", "Summerfield", "Swallowfield", "Thornbury",
+    "Upperton", "Valley Road", "Westbrook", "Whitecliff", "Willowbank", "Windmill Hill",
+    "Woodlands", "Yewtree",
+]
+FIRST_NAMES = ["Alex", "Sam", "Jordan", "Robin", "Morgan", "Casey", "Jamie", "Taylor", "Avery", "Riley"]
+SURNAMES = ["Ashdown", "Brightwell", "Carrow", "Denholm", "Eskdale", "Fenwick", "Glenholm", "Harlow",
+            "Inchley", "Jessop", "Kinloch", "Lowther", "Marchbank", "Northey", "Ormsby", "Penrose"]
+NETWORKS = ["North Network", "South Network", "East Network", "West Network", "Central Network",
+            "Riverside Network"]
+TRUSTS = [("Vale Schools Partnership", "TR90001", True), ("Marlowe Learning Trust", "TR90002", True),
+          ("Brookside Education Trust", "TR90003", True), ("Northern Star Academies", "TR90004", False),
+          ("Compass Multi-Academy Trust", "TR90005", False)]
+
+# (phase, count, name suffix, establishment type, type group, governance options)
+PHASE_PLAN = [
+    (Phase.NURSERY, 2, "Nursery School", "Local authority nursery school", "Local authority maintained schools", [Governance.LA_MAINTAINED]),
+    (Phase.PRIMARY, 78, "Primary School", "Community school", "Local authority maintained schools", [Governance.LA_MAINTAINED, Governance.LA_MAINTAINED, Governance.ACADEMY]),
+    (Phase.MIDDLE, 2, "Middle School", "Voluntary controlled school", "Local authority maintained schools", [Governance.LA_MAINTAINED]),
+    (Phase.SECONDARY, 22, "Academy", "Academy converter", "Academies", [Governance.ACADEMY, Governance.ACADEMY, Governance.LA_MAINTAINED]),
+    (Phase.ALL_THROUGH, 2, "All-through School", "Free schools", "Free Schools", [Governance.FREE_SCHOOL]),
+    (Phase.SPECIAL, 8, "Special School", "Community special school", "Special schools", [Governance.LA_MAINTAINED, Governance.ACADEMY]),
+    (Phase.PRU_AP, 3, "Learning Centre", "Pupil referral unit", "Local authority maintained schools", [Governance.LA_MAINTAINED]),
+    (Phase.SIXTEEN_PLUS, 3, "Sixth Form College", "Academy 16-19 converter", "Academies", [Governance.ACADEMY, Governance.OTHER]),
+]
+
+# Inspection histories: each a list of (year, month, type, overall/area grade or report card).
+STORYLINES = {
+    "steady_good": [(2011, 3, "full", "good"), (2015, 5, "ungraded", None), (2019, 11, "full", "good"), (2023, 6, "ungraded", None)],
+    "improving": [(2011, 10, "full", "satisfactory"), (2014, 2, "full", "requires_improvement"), (2017, 6, "full", "good"), (2022, 1, "full", "good")],
+    "ri_after_below_good": [(2016, 3, "full", "inadequate"), (2019, 10, "full", "requires_improvement"), (2023, 3, "full", "requires_improvement")],
+    "inadequate": [(2012, 1, "full", "good"), (2016, 11, "full", "requires_improvement"), (2022, 10, "full", "inadequate")],
+    "outstanding": [(2009, 5, "full", "outstanding"), (2021, 11, "full", "outstanding")],
+    "post_2024": [(2014, 6, "full", "good"), (2018, 9, "full", "requires_improvement"), (2025, 1, "full", "eif2024")],
+    "report_card": [(2013, 5, "full", "good"), (2019, 12, "full", "requires_improvement"), (2026, 2, "full", "report_card")],
+    "report_card_concern": [(2017, 3, "full", "requires_improvement"), (2022, 5, "full", "requires_improvement"), (2026, 5, "full", "report_card_concern")],
+}
+STORY_WEIGHTS = [("steady_good", 40), ("improving", 18), ("ri_after_below_good", 8), ("inadequate", 4),
+                 ("outstanding", 10), ("post_2024", 10), ("report_card", 8), ("report_card_concern", 2)]
+
+
+@dataclass
+class DemoSummary:
+    authority: Authority
+    schools: int
+    users: list[tuple[str, str, str]]  # (role label, email, what they see)
+
+
+def _judgements(era: frameworks.Era, headline: str, rng: random.Random) -> tuple[dict[str, str], str]:
+    """Judgements consistent with the storyline's headline grade, and a category of concern."""
+    if era.key == "report-card-2025":
+        grades = {a.key: rng.choice(["expected_standard", "strong_standard", "expected_standard"])
+                  for a in era.areas if not a.optional}
+        grades["safeguarding"] = "met"
+        if headline == "report_card_concern":
+            grades["leadership_and_governance"] = "urgent_improvement"
+            grades["achievement"] = "urgent_improvement"
+            return grades, "special_measures"
+        grades["attendance_and_behaviour"] = "needs_attention"
+        return grades, ""
+    if era.key == "eif-2024":
+        grades = {a.key: rng.choice(["good", "good", "requires_improvement"]) for a in era.areas
+                  if not a.optional}
+        grades["safeguarding"] = "effective"
+        return grades, ""
+    grades = {}
+    for area in era.areas:
+        if area.optional and area.key != "leadership_and_management":
+            continue
+        grades[area.key] = headline if area.scale.grade(headline) else "good"
+    if "safeguarding" in {a.key for a in era.areas}:
+        grades["safeguarding"] = "effective"
+    category = ""
+    if headline == "inadequate":
+        category = "special_measures"
+    return grades, category
+
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+
+
+@transaction.atomic
+def seed_demo_authority() -> DemoSummary:
+    rng = random.Random(2026)  # noqa: S311  demo data, not security
+    authority, _ = Authority.objects.get_or_create(code=DEMO_LA_CODE, defaults={"name": DEMO_LA_NAME})
+    networks = [Network.objects.get_or_create(authority=authority, name=name)[0] for name in NETWORKS]
+    trusts = [
+        Trust.objects.get_or_create(authority=authority, reference=ref, defaults={"name": name, "is_local": local})[0]
+        for name, ref, local in TRUSTS
+    ]
+    stories = [name for name, weight in STORY_WEIGHTS for _ in range(weight)]
+    schools: list[School] = []
+    place_index = 0
+    urn = 990001
+    establishment = 2001
+    for phase, count, suffix, est_type, group, governances in PHASE_PLAN:
+        for n in range(count):
+            place = PLACES[place_index % len(PLACES)]
+            name = f"{place} {suffix}" if place_index < len(PLACES) else f"{place} {['Church of England', 'St Anne’s', 'Park'][place_index // len(PLACES) - 1]} {suffix}"
+            place_index += 1
+            governance = governances[n % len(governances)]
+            trust = trusts[n % len(trusts)] if governance in (Governance.ACADEMY, Governance.FREE_SCHOOL) else None
+            new_head = rng.random() < 0.09
+            head_start = CURRENT_YEAR_START if new_head else date(rng.randint(2008, 2025), 9, 1)
+            school, created = School.objects.get_or_create(
+                urn=f"{urn:06d}",
+                defaults={
+                    "authority": authority,
+                    "establishment_number": f"{establishment:04d}",
+                    "name": name,
+                    "phase": phase,
+                    "establishment_type": "Academy converter" if governance == Governance.ACADEMY and est_type == "Community school" else est_type,
+                    "type_group": "Academies" if governance == Governance.ACADEMY else group,
+                    "governance": governance,
+                    "status": Status.OPEN,
+                    "open_date": date(rng.randint(1950, 2015), 9, 1),
+                    "trust": trust,
+                    "religious_character": "Church of England" if n % 7 == 3 else "Roman Catholic" if n % 11 == 5 else "",
+                    "diocese": "Diocese of Marlowe (fictional)" if n % 7 == 3 else "",
+                    "statutory_low_age": {Phase.NURSERY: 2, Phase.PRIMARY: 4, Phase.MIDDLE: 9, Phase.SECONDARY: 11, Phase.ALL_THROUGH: 4, Phase.SPECIAL: 3, Phase.PRU_AP: 11, Phase.SIXTEEN_PLUS: 16}[phase],
+                    "statutory_high_age": {Phase.NURSERY: 5, Phase.PRIMARY: 11, Phase.MIDDLE: 13, Phase.SECONDARY: 18, Phase.ALL_THROUGH: 18, Phase.SPECIAL: 19, Phase.PRU_AP: 16, Phase.SIXTEEN_PLUS: 19}[phase],
+                    "pupils_on_roll": rng.randint(60, 480) if phase != Phase.SECONDARY else rng.randint(700, 1600),
+                    "headteacher_name": _person(rng),
+                    "headteacher_start_date": head_start,
+                    "chair_of_governors_name": _person(rng),
+                    "street": f"{rng.randint(1, 120)} {place} Road",
+                    "town": "Marlowe",
+                    "postcode": f"MV{rng.randint(1, 9)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}{rng.choice('LNPQRSTU')}",
+                },
+            )
+            urn += 1
+            establishment += 1
+            schools.append(school)
+            if created:
+                school.networks.set([networks[place_index % len(networks)]])
+                SchoolEvent.objects.create(
+                    school=school, kind=SchoolEvent.Kind.HEADTEACHER_CHANGE, occurred_on=head_start,
+                    detail=f"Headteacher: {school.headteacher_name}", source="Demo data",
+                )
+            _seed_inspections(school, rng.choice(stories), rng)
+            _seed_measures(school, rng)
+    # One closed school, succeeded by an academy that keeps its inspection history.
+    _seed_conversion(authority, trusts[1], networks[0], rng)
+    users = _seed_users(authority, schools, trusts, networks)
+    return DemoSummary(authority=authority, schools=School.objects.filter(authority=authority).count(), users=users)
+
+
+def _seed_inspections(school: School, story: str, rng: random.Random) -> None:
+    for year, month, kind, headline in STORYLINES[story]:
+        start = date(year, month, 1) + timedelta(days=rng.randint(0, 20))
+        while start.weekday() >= 5:
+            start += timedelta(days=1)
+        era = frameworks.era_for_date(start)
+        if era is None:
+            continue
+        judgements, category = ({}, "") if kind == "ungraded" else _judgements(era, headline, rng)
+        Inspection.objects.get_or_create(
+            school=school, start_date=start, inspection_type=kind,
+            defaults={"era": era.key, "publication_date": start + timedelta(days=rng.randint(20, 45)),
+                      "judgements": judgements, "category_of_concern": category, "source": "Demo data"},
+        )
+    refresh_latest_inspection(school)
+
+
+def _seed_measures(school: School, rng: random.Random) -> None:
+    base = {
+        Measure.PUPILS_ON_ROLL: Decimal(school.pupils_on_roll or 200),
+        Measure.FSM_PERCENT: Decimal(rng.randint(5, 45)),
+        Measure.EAL_PERCENT: Decimal(rng.randint(2, 50)),
+        Measure.EHCP_PERCENT: Decimal(rng.randint(1, 6)),
+        Measure.SEN_SUPPORT_PERCENT: Decimal(rng.randint(8, 22)),
+        Measure.ATTENDANCE_PERCENT: Decimal(rng.randint(900, 965)) / 10,
+        Measure.PERSISTENT_ABSENCE_PERCENT: Decimal(rng.randint(50, 280)) / 10,
+        Measure.SUSPENSIONS: Decimal(rng.randint(0, 40)),
+        Measure.PERMANENT_EXCLUSIONS: Decimal(rng.randint(0, 3)),
+    }
+    for offset, year in enumerate(DEMO_YEARS):
+        for measure, value in base.items():
+            drift = Decimal(rng.randint(-15, 15)) / 10 * offset
+            suppressed = measure == Measure.PERMANENT_EXCLUSIONS and value < 2
+            ContextMeasure.objects.get_or_create(
+                school=school, academic_year=year, measure=measure,
+                defaults={
+                    "value": None if suppressed else max(Decimal(0), min(Decimal(100), value + drift)) if measure.value.endswith("_percent") else max(Decimal(0), value + drift),
+                    "suppressed": suppressed,
+                    "source": "Demo data (fictional)",
+                    "source_date": date(year + 1, 1, 15),
+                },
+            )
+
+
+def _seed_conversion(authority: Authority, trust: Trust, network: Network, rng: random.Random) -> None:
+    predecessor, created = School.objects.get_or_create(
+        urn="989001",
+        defaults={"authority": authority, "establishment_number": "4001", "name": "Old Forge Community School",
+                  "phase": Phase.SECONDARY, "governance": Governance.LA_MAINTAINED, "status": Status.CLOSED,
+                  "establishment_type": "Community school", "type_group": "Local authority maintained schools",
+                  "open_date": date(1972, 9, 1), "close_date": date(2021, 8, 31), "town": "Marlowe"},
+    )
+    _seed_inspections(predecessor, "improving", rng)
+    successor, created = School.objects.get_or_create(
+        urn="989002",
+        defaults={"authority": authority, "establishment_number": "4002", "name": "Old Forge Academy",
+                  "phase": Phase.SECONDARY, "governance": Governance.ACADEMY, "status": Status.OPEN,
+                  "establishment_type": "Academy converter", "type_group": "Academies", "trust": trust,
+                  "open_date": date(2021, 9, 1), "predecessor": predecessor, "pupils_on_roll": 1100,
+                  "headteacher_name": _person(rng), "headteacher_start_date": date(2021, 9, 1), "town": "Marlowe"},
+    )
+    if created:
+        successor.networks.set([network])
+        SchoolEvent.objects.create(school=successor, kind=SchoolEvent.Kind.CONVERSION, occurred_on=date(2021, 9, 1),
+                                   detail="Converted from Old Forge Community School (URN 989001)", source="Demo data")
+    refresh_latest_inspection(successor)
+
+
+def _seed_users(authority, schools, trusts, networks) -> list[tuple[str, str, str]]:
+    head_school = next(s for s in schools if s.phase == Phase.PRIMARY)
+    plan = [
+        (Role.LA_ADMIN, "admin", None, None, "Everything in the authority; adds and edits schools, inspections and measures"),
+        (Role.SENIOR_ADVISER, "senior.adviser", None, None, "All schools in the authority and their change history"),
+        (Role.MONITORING_OFFICER, "officer", None, None, "All schools in the authority, read only for now"),
+        (Role.NETWORK_LEAD, "network.lead", None, None, "All schools in the authority, read only; leads the North Network"),
+        (Role.LA_VIEWER, "viewer", None, None, "All schools in the authority, read only"),
+        (Role.HEADTEACHER, "head", head_school, None, f"Only {head_school.name}"),
+        (Role.CHAIR_OF_GOVERNORS, "chair", head_school, None, f"Only {head_school.name}"),
+        (Role.TRUST_CEO, "trust.ceo", None, trusts[1], f"Only the schools of {trusts[1].name}"),
+    ]
+    users = []
+    for role, local_part, school, trust, sees in plan:
+        email = f"{local_part}@{DEMO_EMAIL_DOMAIN}"
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User(email=email, full_name=f"Demo {role.label}", authority=authority, role=role,
+                        school=school, trust=trust)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        users.append((role.label, email, sees))
+        if role == Role.NETWORK_LEAD and networks[0].lead_id is None:
+            networks[0].lead = user
+            networks[0].save(update_fields=["lead"])
+    return users

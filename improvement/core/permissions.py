@@ -1,0 +1,64 @@
+"""Every permission in the product, in one place (django-rules).
+
+Views and exports ask `user.has_perm(name, obj)`; querysets are already narrowed to the user's
+authority (core/scoping.py), and these rules add what each role may do with an object.
+Deny by default: a permission not defined here is refused.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from improvement.accounts.roles import LA_STAFF_ROLES, Role
+
+
+def _has_role(*roles: Role):
+    allowed = frozenset(roles)
+
+    @rules.predicate(name=f"has_role({', '.join(sorted(allowed))})")
+    def predicate(user) -> bool:
+        return bool(getattr(user, "is_authenticated", False) and user.role in allowed)
+
+    return predicate
+
+
+is_la_staff = _has_role(*LA_STAFF_ROLES)
+is_la_admin = _has_role(Role.LA_ADMIN)
+is_senior_adviser = _has_role(Role.SENIOR_ADVISER)
+
+
+def _school_of(obj):
+    """The school an object belongs to: the school itself, or obj.school."""
+    return obj if obj.__class__.__name__ == "School" else getattr(obj, "school", None)
+
+
+@rules.predicate
+def in_users_authority(user, obj) -> bool:
+    school = _school_of(obj)
+    authority_id = school.authority_id if school is not None else getattr(obj, "authority_id", None)
+    return authority_id is not None and authority_id == user.authority_id
+
+
+@rules.predicate
+def is_own_school(user, obj) -> bool:
+    school = _school_of(obj)
+    if school is None:
+        return False
+    if user.role in (Role.HEADTEACHER, Role.CHAIR_OF_GOVERNORS):
+        return school.pk == user.school_id
+    if user.role == Role.TRUST_CEO:
+        return school.trust_id is not None and school.trust_id == user.trust_id
+    return False
+
+
+la_staff_in_authority = is_la_staff & in_users_authority
+
+rules.add_perm("schools.view_school_list", is_la_staff | _has_role(Role.TRUST_CEO))
+rules.add_perm("schools.export_school_list", is_la_staff)
+rules.add_perm("schools.view_school", la_staff_in_authority | (in_users_authority & is_own_school))
+rules.add_perm("schools.view_school_history", la_staff_in_authority)
+rules.add_perm("schools.view_contacts", la_staff_in_authority | (in_users_authority & is_own_school))
+rules.add_perm("schools.add_school", is_la_admin)
+rules.add_perm("schools.change_school", is_la_admin & in_users_authority)
+rules.add_perm("schools.change_measures", is_la_admin & in_users_authority)
+rules.add_perm("inspections.change_inspections", is_la_admin & in_users_authority)

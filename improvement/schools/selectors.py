@@ -1,0 +1,97 @@
+"""Reads for the school register. Every read starts from the user's scope."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from improvement.inspections.models import Inspection
+from improvement.policy import frameworks
+from improvement.schools.models import ContextMeasure, Measure, School
+
+SORTS = {
+    "name": ("name", "urn"),
+    "urn": ("urn",),
+    "dfe": ("establishment_number",),
+    "phase": ("phase", "name"),
+    "governance": ("governance", "name"),
+    "outcome": ("latest_outcome", "name"),
+    "inspected": ("latest_full_inspection__start_date", "name"),
+    "pupils": ("pupils_on_roll", "name"),
+}
+
+
+def school_list(*, user, sort: str = "name") -> QuerySet[School]:
+    descending = sort.startswith("-")
+    fields = SORTS.get(sort.lstrip("-"), SORTS["name"])
+    ordering = [f"-{f}" if descending else f for f in fields]
+    return (
+        School.objects.visible_to(user)
+        .select_related("authority", "trust", "latest_full_inspection")
+        .order_by(*ordering)
+    )
+
+
+def school_for_user(*, user, urn: str) -> School:
+    """The school, or 404 for anyone outside its scope: never reveal that it exists."""
+    queryset = School.objects.visible_to(user).select_related("authority", "trust", "predecessor")
+    return get_object_or_404(queryset, urn=urn)
+
+
+def predecessor_chain(school: School, *, max_depth: int = 5) -> list[School]:
+    """The school's predecessors, nearest first (academy conversions give a new URN)."""
+    chain: list[School] = []
+    current = school
+    while current.predecessor_id and len(chain) < max_depth:
+        current = School.objects.select_related("predecessor").get(pk=current.predecessor_id)
+        chain.append(current)
+    return chain
+
+
+def inspection_history(school: School) -> list[Inspection]:
+    """Inspections of the school and of its predecessors, newest first."""
+    ids = [school.pk, *(s.pk for s in predecessor_chain(school))]
+    return list(Inspection.objects.filter(school_id__in=ids).select_related("school"))
+
+
+def refresh_latest_inspection(school: School) -> None:
+    """Recompute the denormalised latest full inspection and its outcome key."""
+    latest = frameworks.latest_full_inspection(inspection_history(school))
+    school.latest_full_inspection = latest
+    school.latest_outcome = frameworks.outcome_key(latest)
+    School.objects.filter(pk=school.pk).update(
+        latest_full_inspection=latest, latest_outcome=school.latest_outcome
+    )
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    measure: str
+    label: str
+    cells: list[ContextMeasure | None]
+    trend: str  # "up", "down", "same" or "" comparing the last two known values
+
+
+def measures_table(school: School) -> tuple[list[int], list[MeasureRow]]:
+    """Context measures pivoted: one row per measure, one column per academic year."""
+    by_measure: dict[str, dict[int, ContextMeasure]] = defaultdict(dict)
+    years: set[int] = set()
+    for m in ContextMeasure.objects.filter(school=school):
+        by_measure[m.measure][m.academic_year] = m
+        years.add(m.academic_year)
+    ordered_years = sorted(years)
+    rows = []
+    for measure in Measure:
+        if measure.value not in by_measure:
+            continue
+        cells = [by_measure[measure.value].get(y) for y in ordered_years]
+        known: list[Decimal] = [c.value for c in cells if c is not None and c.value is not None]
+        trend = ""
+        if len(known) >= 2:
+            trend = "up" if known[-1] > known[-2] else "down" if known[-1] < known[-2] else "same"
+        rows.append(MeasureRow(measure.value, measure.label, cells, trend))
+    return ordered_years, rows

@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from improvement.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("improvement.accounts.urls")),
+    path("schools/", include("improvement.schools.urls")),
+    path("schools/", include("improvement.inspections.urls")),
+]
+
+handler403 = "improvement.core.views.permission_denied"
+handler404 = "improvement.core.views.page_not_found"
+handler500 = "improvement.core.views.server_error"
