@@ -32,7 +32,8 @@ from improvement.schools.selectors import refresh_latest_inspection
 
 DEMO_LA_CODE = "999"
 DEMO_LA_NAME = "Marlowe Vale Council"
-DEMO_PASSWORD = "demo-password-2026"  # documented demo credential, only ever seeded locally
+# A documented demo credential, not a secret: seed_demo refuses to run with DEBUG off.
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
 DEMO_EMAIL_DOMAIN = "marlowevale.example"
 DEMO_YEARS = (2023, 2024, 2025)
 # Fixed anchor so the demo is the same whenever it is seeded; heads "new this year" start here.

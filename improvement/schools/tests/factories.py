@@ -3,7 +3,15 @@ import datetime
 import factory
 
 from improvement.accounts.tests.factories import AuthorityFactory
-from improvement.schools.models import ContextMeasure, Governance, Measure, Network, Phase, School, Trust
+from improvement.schools.models import (
+    ContextMeasure,
+    Governance,
+    Measure,
+    Network,
+    Phase,
+    School,
+    Trust,
+)
 
 
 class TrustFactory(factory.django.DjangoModelFactory):

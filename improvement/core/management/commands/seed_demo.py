@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from improvement.core.demo import DEMO_PASSWORD, seed_demo_authority
 
@@ -6,7 +7,19 @@ from improvement.core.demo import DEMO_PASSWORD, seed_demo_authority
 class Command(BaseCommand):
     help = "Create (or leave as it is) the fictional demo authority with schools and one user per role."
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even with DEBUG off (demo users have a published password: never on live data).",
+        )
+
+    def handle(self, *args, allow_production: bool = False, **options) -> None:
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "Refusing to seed demo users with a published password while DEBUG is off. "
+                "Use --allow-production only on a throwaway demo server."
+            )
         summary = seed_demo_authority()
         self.stdout.write(self.style.SUCCESS(f"Demo authority: {summary.authority} with {summary.schools} schools."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
