@@ -10,6 +10,12 @@ from improvement.accounts.tests.factories import TEST_PASSWORD, AuthorityFactory
 from improvement.schools.tests.factories import SchoolFactory, TrustFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 costs ~0.25 s a user; tests check behaviour, not hash strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def authority(db):
     return AuthorityFactory(code="901", name="Northmoor")
