@@ -11,7 +11,8 @@ class AuthorityFactory(factory.django.DjangoModelFactory):
         model = Authority
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"{900 + n % 99:03d}")
+    # 100-899: never the fixtures' 901 and 902 (get_or_create would hand those back) nor the demo's 999.
+    code = factory.Sequence(lambda n: f"{100 + n % 800:03d}")
     name = factory.Sequence(lambda n: f"Test Authority {n}")
 
 

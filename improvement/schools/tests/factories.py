@@ -37,7 +37,8 @@ class SchoolFactory(factory.django.DjangoModelFactory):
         model = School
 
     authority = factory.SubFactory(AuthorityFactory)
-    urn = factory.Sequence(lambda n: f"{100000 + n:06d}")
+    # Clear of the fixtures' URNs (100001, 100002, 200001) and the demo's (98xxxx-99xxxx).
+    urn = factory.Sequence(lambda n: f"{300000 + n:06d}")
     establishment_number = factory.Sequence(lambda n: f"{2000 + n % 7000:04d}")
     name = factory.Sequence(lambda n: f"Example Primary School {n}")
     phase = Phase.PRIMARY
