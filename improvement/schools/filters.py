@@ -23,6 +23,7 @@ class SchoolFilter(django_filters.FilterSet):
     )
     outcome = django_filters.ChoiceFilter(
         field_name="latest_outcome",
+        method="filter_outcome",
         choices=frameworks.OUTCOME_CHOICES,
         empty_label="Any outcome",
         label="Latest Ofsted outcome",
@@ -55,6 +56,12 @@ class SchoolFilter(django_filters.FilterSet):
         if value.isdigit() and len(value) == 6:
             return queryset.filter(Q(urn=value) | Q(name__icontains=value))
         return queryset.filter(name__icontains=value)
+
+    def filter_outcome(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == frameworks.NOT_INSPECTED:
+            # A school nobody has recorded an inspection for has never had its outcome computed.
+            return queryset.filter(latest_outcome__in=["", frameworks.NOT_INSPECTED])
+        return queryset.filter(latest_outcome=value)
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "closed":
