@@ -6,33 +6,52 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Case, Expression, F, IntegerField, QuerySet, Value, When
+from django.db.models.expressions import OrderBy
 from django.shortcuts import get_object_or_404
 
 from improvement.inspections.models import Inspection
 from improvement.policy import frameworks
 from improvement.schools.models import ContextMeasure, Measure, School
 
-SORTS = {
+# Outcomes sort best first in the registry's order, not alphabetically by key. Schools without
+# a grade (never inspected, or inspected after overall grades ended) have no rank.
+OUTCOME_RANK = Case(
+    *(
+        When(latest_outcome=key, then=Value(rank))
+        for rank, (key, _) in enumerate(frameworks.OUTCOME_CHOICES)
+        if key not in (frameworks.NO_OVERALL_GRADE, frameworks.NOT_INSPECTED)
+    ),
+    default=None,
+    output_field=IntegerField(),
+)
+# Sort key -> columns; nullable columns put unknown values last in either direction, on SQLite
+# and PostgreSQL alike (PostgreSQL would otherwise put them first when descending).
+SORTS: dict[str, tuple[str | Expression, ...]] = {
     "name": ("name", "urn"),
     "urn": ("urn",),
     "dfe": ("establishment_number",),
     "phase": ("phase", "name"),
     "governance": ("governance", "name"),
-    "outcome": ("latest_outcome", "name"),
-    "inspected": ("latest_full_inspection__start_date", "name"),
-    "pupils": ("pupils_on_roll", "name"),
+    "outcome": (OUTCOME_RANK, "name"),
+    "inspected": (F("latest_full_inspection__start_date"), "name"),
+    "pupils": (F("pupils_on_roll"), "name"),
 }
+
+
+def _order(column: str | Expression, *, descending: bool) -> str | OrderBy:
+    if isinstance(column, str):
+        return f"-{column}" if descending else column
+    return column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
 
 
 def school_list(*, user, sort: str = "name") -> QuerySet[School]:
     descending = sort.startswith("-")
-    fields = SORTS.get(sort.lstrip("-"), SORTS["name"])
-    ordering = [f"-{f}" if descending else f for f in fields]
+    columns = SORTS.get(sort.lstrip("-"), SORTS["name"])
     return (
         School.objects.visible_to(user)
         .select_related("authority", "trust", "latest_full_inspection")
-        .order_by(*ordering)
+        .order_by(*(_order(c, descending=descending) for c in columns))
     )
 
 
