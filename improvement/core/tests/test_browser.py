@@ -344,3 +344,26 @@ def test_search_and_profile_work_without_javascript(
         assert page.get_by_role("heading", name="Inspection history").is_visible()
     finally:
         context.close()
+
+
+def test_list_and_profile_reflow_at_320_pixels(
+    chromium_browser, browser_settings, live_server, dataset, test_password
+):
+    """WCAG 1.4.10: at 320 CSS pixels wide the page never scrolls sideways; wide tables scroll
+    inside their own (keyboard-reachable) box instead."""
+    context = chromium_browser.new_context(viewport={"width": 320, "height": 640}, locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+
+    def page_width() -> int:
+        return page.evaluate("() => document.documentElement.scrollWidth")
+
+    try:
+        sign_in(page, live_server.url, dataset["user"].email, test_password)
+        assert page_width() <= 320, f"the school list is {page_width()}px wide at 320px"
+
+        page.goto(f"{live_server.url}/schools/100001/")
+        assert page_width() <= 320, f"the school profile is {page_width()}px wide at 320px"
+        assert_accessible(page, "the school profile at 320px wide")
+    finally:
+        context.close()
