@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
-from django.forms.boundfield import BoundField
-from django.forms.widgets import Input
 from django.db import models
+from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.forms.widgets import Input
 from django.utils.text import capfirst
 
 _COMPONENT_CLASS: list[tuple[type[forms.Widget], str]] = [
