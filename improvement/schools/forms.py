@@ -67,9 +67,11 @@ class MeasureForm(forms.ModelForm):
     def __init__(self, *args, school: School, current_year: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.school = school
-        self.fields["academic_year"].choices = [
-            (y, f"{y}/{(y + 1) % 100:02d}") for y in range(current_year, current_year - 8, -1)
-        ]
+        years = list(range(current_year, current_year - 8, -1))
+        # An older measure (imports bring years of history) stays editable under its own year.
+        if self.instance.pk and self.instance.academic_year not in years:
+            years.append(self.instance.academic_year)
+        self.fields["academic_year"].choices = [(y, f"{y}/{(y + 1) % 100:02d}") for y in years]
         self.fields["measure"].choices = Measure.choices
 
     def clean(self) -> dict:
