@@ -31,6 +31,15 @@ class Change:
 _ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 
+def _as_recorded(row: models.Model) -> models.Model:
+    """The object as this history row recorded it, for its str().
+
+    simple-history's `row.instance` also fetches the model's excluded fields from the live row:
+    one query per history row. Those fields are not part of the record, so leave them out.
+    """
+    return row.instance_type(**{f.attname: getattr(row, f.attname) for f in row.tracked_fields})
+
+
 def change_log(history_querysets: Iterable[tuple[str, models.QuerySet]], *, limit: int = 50) -> list[Change]:
     """Newest changes first across several historical models, one query per model.
 
@@ -60,7 +69,7 @@ def change_log(history_querysets: Iterable[tuple[str, models.QuerySet]], *, limi
                 Change(
                     when=row.history_date,
                     who=str(row.history_user) if row.history_user else "System",
-                    what=f"{label}: {row.instance}",
+                    what=f"{label}: {_as_recorded(row)}",
                     action=_ACTIONS.get(row.history_type, row.history_type),
                     fields=changed,
                     reason=row.history_change_reason or "",
