@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "improvement.accounts",
     "improvement.schools",
     "improvement.inspections",
+    "improvement.visits",
+    "improvement.actions",
+    "improvement.concerns",
 ]
 
 MIDDLEWARE = [

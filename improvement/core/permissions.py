@@ -62,3 +62,54 @@ rules.add_perm("schools.add_school", is_la_admin)
 rules.add_perm("schools.change_school", is_la_admin & in_users_authority)
 rules.add_perm("schools.change_measures", is_la_admin & in_users_authority)
 rules.add_perm("inspections.change_inspections", is_la_admin & in_users_authority)
+
+# --- Visits and their records (improvement/visits) ------------------------------------------
+# Officers draft and edit the visits they made; senior advisers see all of the authority's
+# records and moderate; a headteacher sees the school's records once sent for an accuracy
+# check; chairs of governors and trust CEOs see finalised records distributed to them.
+is_visiting_officer = _has_role(Role.MONITORING_OFFICER, Role.SENIOR_ADVISER)
+
+
+@rules.predicate
+def is_officer_of_visit(user, visit) -> bool:
+    return any(officer.pk == user.pk for officer in visit.officers.all())
+
+
+@rules.predicate
+def headteacher_may_read(user, visit) -> bool:
+    return user.role == Role.HEADTEACHER and visit.school_id == user.school_id and visit.first_sent_at is not None
+
+
+@rules.predicate
+def received_record(user, visit) -> bool:
+    return visit.distributions.filter(recipient=user).exists()
+
+
+senior_adviser_in_authority = is_senior_adviser & in_users_authority
+visit_officer_in_authority = is_visiting_officer & in_users_authority & is_officer_of_visit
+
+rules.add_perm("visits.view_visit_list", is_visiting_officer | _has_role(Role.HEADTEACHER))
+rules.add_perm("visits.add_visit", is_visiting_officer & in_users_authority)
+rules.add_perm(
+    "visits.view_visit",
+    senior_adviser_in_authority
+    | visit_officer_in_authority
+    | (in_users_authority & headteacher_may_read)
+    | (in_users_authority & _has_role(Role.CHAIR_OF_GOVERNORS, Role.TRUST_CEO) & received_record),
+)
+rules.add_perm("visits.view_school_visits", is_visiting_officer & in_users_authority
+               | (_has_role(Role.HEADTEACHER) & in_users_authority & is_own_school))
+rules.add_perm("visits.change_record", visit_officer_in_authority)
+rules.add_perm("visits.amend_record", visit_officer_in_authority | senior_adviser_in_authority)
+rules.add_perm("visits.moderate_record", senior_adviser_in_authority)
+rules.add_perm("visits.respond_to_record", _has_role(Role.HEADTEACHER) & in_users_authority & is_own_school)
+rules.add_perm("visits.view_good_practice", is_la_staff)
+
+# --- Actions (improvement/actions) -------------------------------------------------------------
+rules.add_perm("actions.view_school_actions", la_staff_in_authority | (in_users_authority & is_own_school))
+rules.add_perm("actions.view_overdue_actions", is_visiting_officer)
+
+# --- Concerns (improvement/concerns): the senior advisers' queue ------------------------------
+rules.add_perm("concerns.view_concern_queue", is_senior_adviser)
+rules.add_perm("concerns.change_concern", senior_adviser_in_authority)
+rules.add_perm("concerns.view_concern_flag", la_staff_in_authority)

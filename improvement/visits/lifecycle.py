@@ -1,0 +1,93 @@
+"""The life of a visit record, as data: which step moves it from which status to which, and
+who takes that step. Pure Python; services.transition applies it and writes the status row.
+
+draft -> sent for accuracy check -> accurate | inaccurate (comments per section)
+inaccurate -> draft (the officer revises) | disagreement (the officer records it)
+disagreement -> moderated (a senior adviser's judgement, final)
+accurate | moderated -> finalised (locked; later changes are amendments) -> distributed
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DRAFT = "draft"
+SENT = "sent_for_accuracy_check"
+ACCURATE = "accurate"
+INACCURATE = "inaccurate"
+DISAGREEMENT = "disagreement"
+MODERATED = "moderated"
+FINALISED = "finalised"
+DISTRIBUTED = "distributed"
+
+OFFICER = "officer"  # an officer who made the visit (or a senior adviser of the authority)
+HEADTEACHER = "headteacher"  # the school's headteacher
+SENIOR_ADVISER = "senior_adviser"
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    label: str  # the button
+    sources: frozenset[str]
+    target: str
+    actor: str
+    needs_comment: bool = False
+    comment_label: str = ""
+
+
+STEPS: dict[str, Step] = {
+    step.name: step
+    for step in (
+        Step("send", "Send to the school for an accuracy check", frozenset({DRAFT}), SENT, OFFICER),
+        Step("confirm_accurate", "Confirm the record is accurate", frozenset({SENT}), ACCURATE, HEADTEACHER),
+        Step("mark_inaccurate", "Mark the record as inaccurate", frozenset({SENT}), INACCURATE, HEADTEACHER,
+             needs_comment=True, comment_label="Say what is inaccurate, section by section"),
+        Step("revise", "Revise the record", frozenset({INACCURATE}), DRAFT, OFFICER),
+        Step("record_disagreement", "Record the disagreement and refer it to a senior adviser",
+             frozenset({INACCURATE}), DISAGREEMENT, OFFICER, needs_comment=True,
+             comment_label="Why the record stands as written"),
+        Step("moderate", "Record the moderated judgement", frozenset({DISAGREEMENT}), MODERATED,
+             SENIOR_ADVISER, needs_comment=True,
+             comment_label="Moderated judgement (final, and recorded in the record)"),
+        Step("finalise", "Finalise the record", frozenset({ACCURATE, MODERATED}), FINALISED, OFFICER),
+        Step("distribute", "Distribute the record", frozenset({FINALISED}), DISTRIBUTED, OFFICER),
+    )
+}
+
+STATUS_LABELS = {
+    DRAFT: "Draft",
+    SENT: "Sent for accuracy check",
+    ACCURATE: "Confirmed accurate",
+    INACCURATE: "Marked inaccurate",
+    DISAGREEMENT: "Disagreement with senior adviser",
+    MODERATED: "Moderated",
+    FINALISED: "Finalised",
+    DISTRIBUTED: "Distributed",
+}
+
+
+class IllegalStep(Exception):
+    """A step that the record's status does not allow, with a message people can read."""
+
+
+def check_step(name: str, current: str) -> Step:
+    step = STEPS.get(name)
+    if step is None:
+        raise IllegalStep(f"There is no step called {name!r}.")
+    if current not in step.sources:
+        allowed = " or ".join(STATUS_LABELS[s].lower() for s in sorted(step.sources))
+        raise IllegalStep(
+            f"You cannot {step.label[0].lower()}{step.label[1:]} now: the record is "
+            f"{STATUS_LABELS.get(current, current).lower()}, and this step needs it to be {allowed}."
+        )
+    return step
+
+
+def steps_from(current: str) -> list[Step]:
+    return [s for s in STEPS.values() if current in s.sources]
+
+
+def is_unfinished(status: str) -> bool:
+    """Versions before finalisation carry the 'DRAFT – for accuracy check' mark."""
+    return status not in (FINALISED, DISTRIBUTED)
