@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.utils import timezone
 
 from improvement.core.forms import GovukDateField, GovukRadioSelect
 from improvement.inspections.models import Inspection
 from improvement.policy import frameworks
+
+
+def _long_date(day: date) -> str:
+    """GOV.UK style: 1 September 2019, no leading zero."""
+    return f"{day.day} {day:%B %Y}"
 
 
 class EraChoiceForm(forms.Form):
@@ -51,9 +58,9 @@ class InspectionForm(forms.Form):
         if start and start > timezone.localdate():
             raise forms.ValidationError("The inspection start date cannot be in the future.")
         if start and not self.era.covers(start):
-            ends = f"{self.era.ends:%d %B %Y}" if self.era.ends else "today"
+            ends = _long_date(self.era.ends) if self.era.ends else "today"
             raise forms.ValidationError(
-                f"The {self.era.name} framework ran from {self.era.starts:%d %B %Y} to {ends}: "
+                f"The {self.era.name} framework ran from {_long_date(self.era.starts)} to {ends}: "
                 "enter a date in that range or choose another framework."
             )
         return start
