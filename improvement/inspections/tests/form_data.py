@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from types import EllipsisType
 from typing import Any
 
 from improvement.schools.tests.form_data import date_parts
@@ -21,11 +22,13 @@ def inspection_form_data(
     *,
     era: str | None = "eif-2019",
     start_date: date | None = date(2023, 3, 14),
-    publication_date: date | None = date(2023, 4, 20),
+    publication_date: date | None | EllipsisType = ...,
     inspection_type: str = "full",
     judgements: dict[str, str] | None = None,
     category_of_concern: str = "",
 ) -> dict[str, Any]:
+    if publication_date is ...:  # published five weeks later unless a test says otherwise
+        publication_date = start_date + timedelta(days=35) if start_date else None
     data: dict[str, Any] = {
         "inspection_type": inspection_type,
         **date_parts("start_date", start_date),
