@@ -172,6 +172,8 @@ class Deadline:
     days: int
     count: str  # school_days | working_days | calendar_days
     source: str = ""
+    # The record status that meets the deadline (e.g. "sent_for_accuracy_check").
+    met_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -516,7 +518,7 @@ def parse_template(text: str, path: Path | str = "<string>") -> RecordTemplate:
     deadlines = []
     for d_index, raw in enumerate(reader.get(data, [], "deadlines", list, default=[])):
         where = [("deadlines", d_index)]
-        reader.unknown_keys(raw, where, {"key", "label", "days", "count", "source"})
+        reader.unknown_keys(raw, where, {"key", "label", "days", "count", "source", "met_by"})
         days = reader.get(raw, where, "days", int)
         if days < 0:
             raise reader.fail(where, "days", "must not be negative")
@@ -530,6 +532,7 @@ def parse_template(text: str, path: Path | str = "<string>") -> RecordTemplate:
                 days=days,
                 count=count,
                 source=reader.get(raw, where, "source", str, default=""),
+                met_by=reader.get(raw, where, "met_by", str, default=""),
             )
         )
     distribution = reader.get(data, [], "distribution", dict, default={})
