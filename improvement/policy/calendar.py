@@ -268,7 +268,8 @@ class AcademicCalendar:
             for year, pairs in mapping.items():
                 self._years[year] = parse_term_dates(year, pairs)
                 self._sources[year] = source
-        self._starts: dict[str, list[date]] = {}
+        # Results of date arithmetic keyed by whoever asks (rules.Timing): dates are immutable.
+        self.memo: dict[object, dict[str, str | None]] = {}
 
     def source(self, name: str) -> str:
         """Where a year's dates come from: the calendar name, "override" or "default"."""

@@ -1,0 +1,554 @@
+"""Compiled rules: conditions, timings and the four decision kinds packs are written in.
+
+packs.py validates a pack file and builds these objects once; engine.py runs them. Nothing
+here parses text at evaluation time: conditions are closures over predicate names and
+literal arguments, so evaluating a rule is a few cached dictionary look-ups.
+
+Three-valued logic: a condition is True, False or None ("cannot decide"). `all` is False
+as soon as one part is False, otherwise None if any part is None; `any` is True as soon as
+one part is True, otherwise None if any part is None; `not` keeps None as None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, NamedTuple
+
+from improvement.policy.calendar import (
+    AcademicCalendar,
+    DateWindow,
+    academic_year_bounds,
+    academic_year_name,
+    academic_year_of,
+    academic_year_start,
+    add_months,
+    add_working_days,
+    by_31_december,
+    weeks_after,
+)
+from improvement.policy.predicates import PREDICATES, Context, Fact, long_date
+
+DECIDED = "decided"
+CANNOT_DECIDE = "cannot_decide"
+NO_RULE = "no_rule"
+STATUSES = (DECIDED, CANNOT_DECIDE, NO_RULE)
+
+
+class Reason(NamedTuple):
+    """Why: a sentence, the rule id, the pack and the source clause."""
+
+    sentence: str
+    rule: str
+    pack: str
+    source: str
+
+    def to_dict(self) -> dict[str, str]:
+        return self._asdict()
+
+
+# How rules hold reasons until someone reads them: (sentence or a function writing it, rule,
+# pack, source). Plain tuples cost a fraction of a Reason, and most sentences of a
+# 25,000-school portfolio are never read (see predicates.Fact).
+RawReason = tuple["str | Callable[[], str]", str, str, str]
+
+
+def _identity(raw: RawReason) -> object:
+    """Equal for reasons that say the same thing, without writing the sentence."""
+    text = raw[0]
+    return text if isinstance(text, str) else id(text)
+
+
+class Decision:
+    """One decision about one school, with its reasons. See docs/policy.md for the schema.
+    Treat as immutable."""
+
+    __slots__ = ("key", "label", "pack", "status", "value", "_raw_reasons", "_reasons",
+                 "missing_facts", "pack_status")
+
+    def __init__(self, key: str, label: str, pack: str, status: str, value: Any,
+                 reasons: tuple[RawReason, ...], missing_facts: tuple[str, ...],
+                 pack_status: str | None) -> None:
+        self.key = key
+        self.label = label
+        self.pack = pack
+        self.status = status
+        self.value = value
+        self._raw_reasons = reasons
+        self._reasons: tuple[Reason, ...] | None = None
+        self.missing_facts = missing_facts
+        self.pack_status = pack_status
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        if self._reasons is None:
+            self._reasons = tuple(
+                Reason(text if isinstance(text, str) else text(), rule, pack, source)
+                for text, rule, pack, source in self._raw_reasons
+            )
+        return self._reasons
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "pack": self.pack,
+            "pack_status": self.pack_status,
+            "status": self.status,
+            "value": self.value,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "missing_facts": list(self.missing_facts),
+        }
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Decision) and self.to_dict() == other.to_dict()
+
+    __hash__ = None  # mutable-looking value dicts: decisions are not dictionary keys
+
+    def __repr__(self) -> str:
+        return f"Decision({self.key!r}, status={self.status!r}, value={self.value!r})"
+
+
+# Conditions ----------------------------------------------------------------------------------
+
+# Parts explain a value: (Fact, source or None) pairs; the rule fills in its own source where a
+# part has none. Conditions answer in two steps so that the common path allocates nothing:
+# `value` for every outcome considered, `parts` only for outcomes whose reasons are reported.
+Part = tuple[Fact, "str | None"]
+
+
+class Condition:
+    __slots__ = ()
+
+    def value(self, ctx: Context) -> bool | None:
+        raise NotImplementedError
+
+    def parts(self, ctx: Context) -> tuple[Part, ...]:
+        """The facts behind `value`: for False, the failing part of an all (or every part of
+        an any); for None, the undecidable parts; for True, the parts that hold."""
+        raise NotImplementedError
+
+
+class Leaf(Condition):
+    __slots__ = ("key", "function", "args", "negate", "source")
+
+    def __init__(self, name: str, args: tuple[Any, ...], *, negate: bool,
+                 source: str | None) -> None:
+        # Looked up once per pack, not per call.
+        self.key = (name, args)
+        self.function = PREDICATES[name].function
+        self.args = args
+        self.negate = negate
+        self.source = source
+
+    def fact(self, ctx: Context) -> Fact:
+        cache = ctx.cache
+        fact = cache.get(self.key)
+        if fact is None:
+            fact = cache[self.key] = self.function(ctx, *self.args)
+        return fact
+
+    def value(self, ctx: Context) -> bool | None:
+        fact = ctx.cache.get(self.key)  # the fast path of self.fact(ctx), inlined
+        value = (fact or self.fact(ctx)).value
+        if self.negate and value is not None:
+            return not value
+        return value
+
+    def parts(self, ctx: Context) -> tuple[Part, ...]:
+        return ((self.fact(ctx), self.source),)
+
+
+class AllOf(Condition):
+    __slots__ = ("children",)
+
+    def __init__(self, children: Sequence[Condition]) -> None:
+        self.children = tuple(children)
+
+    def value(self, ctx: Context) -> bool | None:
+        unknown = False
+        for child in self.children:
+            value = child.value(ctx)
+            if value is False:
+                return False
+            if value is None:
+                unknown = True
+        return None if unknown else True
+
+    def parts(self, ctx: Context) -> tuple[Part, ...]:
+        unknown: list[Part] = []
+        holding: list[Part] = []
+        for child in self.children:
+            value = child.value(ctx)
+            if value is False:
+                return child.parts(ctx)
+            (unknown if value is None else holding).extend(child.parts(ctx))
+        return tuple(unknown or holding)
+
+
+class AnyOf(Condition):
+    __slots__ = ("children",)
+
+    def __init__(self, children: Sequence[Condition]) -> None:
+        self.children = tuple(children)
+
+    def value(self, ctx: Context) -> bool | None:
+        unknown = False
+        for child in self.children:
+            value = child.value(ctx)
+            if value:
+                return True
+            if value is None:
+                unknown = True
+        return None if unknown else False
+
+    def parts(self, ctx: Context) -> tuple[Part, ...]:
+        by_value: dict[bool | None, list[Part]] = {True: [], None: [], False: []}
+        for child in self.children:
+            by_value[child.value(ctx)].extend(child.parts(ctx))
+        return tuple(by_value[True] or by_value[None] or by_value[False])
+
+
+class Always(Condition):
+    __slots__ = ()
+
+    def value(self, ctx: Context) -> bool:
+        return True
+
+    def parts(self, ctx: Context) -> tuple[Part, ...]:
+        return ()
+
+
+ALWAYS = Always()
+
+# An outcome whose scope is false does not concern the school: it is skipped without a reason.
+OUT_OF_SCOPE = "out_of_scope"
+
+
+def check(outcome: Outcome, ctx: Context) -> bool | None | str:
+    """The value of an outcome's condition, or OUT_OF_SCOPE outside its scope."""
+    scope = outcome.scope
+    if scope is not None:
+        in_scope = scope.value(ctx)
+        if in_scope is None:
+            return None
+        if not in_scope:
+            return OUT_OF_SCOPE
+    return outcome.when.value(ctx)
+
+
+def parts_of(outcome: Outcome, ctx: Context) -> tuple[Part, ...]:
+    """The parts explaining check(outcome): the scope's when it is undecidable."""
+    scope = outcome.scope
+    if scope is not None and scope.value(ctx) is None:
+        return scope.parts(ctx)
+    return outcome.when.parts(ctx)
+
+
+def _missing(parts: Sequence[Part]) -> list[str]:
+    return [name for fact, _ in parts for name in fact.missing]
+
+
+# Timings -------------------------------------------------------------------------------------
+
+ANCHORS = (
+    "as_of",
+    "latest_full_inspection_start",
+    "latest_full_inspection_end",
+    "latest_full_inspection_published",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """When something is due, relative to an anchor date, as a from-to window."""
+
+    anchor: str
+    rule: str  # one of TIMING_RULES
+    low: int = 0
+    high: int = 0
+
+    def window(self, ctx: Context, calendar: AcademicCalendar):
+        """({"from": ..., "to": ...}, note, missing facts); the window is None when the anchor
+        is unknown."""
+        anchor, note, missing = self._anchor(ctx, calendar)
+        if anchor is None:
+            return None, note, missing
+        # Many schools share an anchor (the as-of date above all): compute each window once.
+        key = (self, anchor)
+        window = calendar.memo.get(key)
+        if window is None:
+            window = TIMING_RULES[self.rule](self, anchor, calendar).to_dict()
+            calendar.memo[key] = window
+        return window, note, ()
+
+    def _anchor(self, ctx: Context, calendar: AcademicCalendar):
+        if self.anchor == "as_of":
+            return ctx.as_of, "", ()
+        latest = ctx.latest_full
+        if latest is None:
+            return None, "No full inspection is recorded.", ("latest full inspection",)
+        if self.anchor == "latest_full_inspection_start":
+            return latest.start_date, "", ()
+        if self.anchor == "latest_full_inspection_end":
+            if latest.end_date is not None:
+                return latest.end_date, "", ()
+            # Section 5 inspections last two days; assume so when the end is not recorded.
+            end = calendar.add_school_days(latest.start_date, 1)
+            return end, f"End date not recorded: assumed {long_date(end)} (two-day inspection).", ()
+        if latest.publication_date is None:
+            return None, "The publication date of the latest full inspection is not recorded.", (
+                "latest full inspection: publication_date",)
+        return latest.publication_date, "", ()
+
+
+def _months(t: Timing, day: date, _: AcademicCalendar) -> DateWindow:
+    return DateWindow(add_months(day, t.low) if t.low else None, add_months(day, t.high))
+
+
+def _academic_years(t: Timing, day: date, _: AcademicCalendar) -> DateWindow:
+    first = academic_year_start(academic_year_of(day))
+    return DateWindow(
+        academic_year_bounds(academic_year_name(first + t.low))[0],
+        academic_year_bounds(academic_year_name(first + t.high))[1],
+    )
+
+
+TIMING_RULES: dict[str, Callable[[Timing, date, AcademicCalendar], DateWindow]] = {
+    "weeks_after": lambda t, day, _: weeks_after(day, t.low, t.high),
+    "working_days_after": lambda t, day, _: DateWindow(
+        add_working_days(day, t.low) if t.low else None, add_working_days(day, t.high)),
+    "school_days_after": lambda t, day, cal: DateWindow(None, cal.add_school_days(day, t.high)),
+    "months_after": _months,
+    "academic_years_after": _academic_years,
+    "half_terms": lambda t, day, cal: cal.half_terms_window(academic_year_of(day), t.low, t.high),
+    "by_31_december": lambda t, day, _: DateWindow(None, by_31_december(day)),
+    "next_half_term": lambda t, day, cal: cal.next_half_term(day).window(),
+    "next_term": lambda t, day, cal: cal.next_term(day),
+    "no_date": lambda t, day, _: DateWindow(None, None),
+}
+
+
+# Decisions -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A case of a select/count rule, an item of a collect rule, or an addition."""
+
+    id: str
+    when: Condition
+    source: str
+    # Which schools the outcome concerns at all (e.g. phase_is("secondary")); its facts are
+    # not repeated as reasons, and a school outside it gets no "why not" sentence.
+    scope: Condition | None = None
+    value: Any = None
+    reason: str = ""
+    status: str = DECIDED
+    window: Timing | None = None
+    include: str | None = None
+    add: int = 0
+    add_recorded: str | None = None
+    # Filled in by the pack builder, which knows the rule key and pack id: the rule id of
+    # this outcome, and its own sentence as a ready-made Reason (None without a sentence).
+    rule_id: str = ""
+    own_reason: RawReason | None = None
+
+
+class PackEnv(NamedTuple):
+    """What a rule needs from its pack while evaluating."""
+
+    pack_id: str
+    pack_status: str | None
+    calendar: AcademicCalendar
+    earlier: Mapping[str, Decision]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    key: str
+    label: str
+    kind: str  # select | count | collect | schedule
+    cases: tuple[Outcome, ...] = ()
+    otherwise: Outcome | None = None
+    additions: tuple[Outcome, ...] = ()
+    items: tuple[Outcome, ...] = ()
+
+    def evaluate(self, ctx: Context, env: PackEnv) -> Decision:
+        return _KINDS[self.kind](self, ctx, env)
+
+    # Helpers shared by the kinds.
+
+    def reasons(self, env: PackEnv, outcome: Outcome, parts: Sequence[Part],
+                extra: Sequence[str] = ()) -> list[RawReason]:
+        rule_id = outcome.rule_id
+        pack_id = env.pack_id
+        reasons = [outcome.own_reason] if outcome.own_reason else []
+        for fact, source in parts:
+            reasons.append((fact.text, rule_id, pack_id, source or outcome.source))
+        for sentence in extra:
+            if sentence:
+                reasons.append((sentence, rule_id, pack_id, outcome.source))
+        return reasons
+
+    def decision(self, env: PackEnv, status: str, value: Any, reasons: Sequence[RawReason],
+                 missing: Sequence[str] = ()) -> Decision:
+        # The same fact can explain several outcomes; say it once, under the first.
+        if len(reasons) > 1:
+            seen: set[object] = set()
+            unique = []
+            for reason in reasons:
+                identity = _identity(reason)
+                if identity not in seen:
+                    seen.add(identity)
+                    unique.append(reason)
+            reasons = unique
+        return Decision(self.key, self.label, env.pack_id, status, value, tuple(reasons),
+                        tuple(dict.fromkeys(missing)), env.pack_status)
+
+    def explain(self, env: PackEnv, outcome: Outcome, parts: Sequence[Part]) -> list[RawReason]:
+        """Reasons for an outcome that did not (or may not) apply: the facts, without the
+        outcome's own sentence, which says what it would have meant."""
+        return [r for r in self.reasons(env, outcome, parts) if r is not outcome.own_reason]
+
+    def cannot_decide(self, env: PackEnv, outcome: Outcome, parts: Sequence[Part]) -> Decision:
+        reasons = self.explain(env, outcome, parts) or self.reasons(env, outcome, parts)
+        return self.decision(env, CANNOT_DECIDE, None, reasons, _missing(parts))
+
+    def select(self, ctx: Context, env: PackEnv):
+        """First case whose condition holds: (outcome, parts) or a cannot-decide Decision."""
+        for case in self.cases:
+            value = check(case, ctx)
+            if value is OUT_OF_SCOPE or value is False:
+                continue
+            if value is None:
+                return self.cannot_decide(env, case, parts_of(case, ctx)), ()
+            return case, parts_of(case, ctx)
+        return self.otherwise, ()
+
+    def resolve(self, ctx: Context, env: PackEnv, outcome: Outcome, parts) -> Decision:
+        """The Decision for a chosen case, computing its window and inclusions."""
+        if outcome.status == NO_RULE:
+            return self.decision(env, NO_RULE, None, self.reasons(env, outcome, parts))
+        value = outcome.value
+        extra = []
+        if outcome.window is not None:
+            window, note, missing = outcome.window.window(ctx, env.calendar)
+            if window is None:
+                return self.decision(env, CANNOT_DECIDE, None,
+                                     self.reasons(env, outcome, parts, [note]), missing)
+            value = {**(value or {}), **window}
+            extra.append(note)
+        if outcome.include is not None:
+            included = env.earlier.get(outcome.include)
+            value = {**(value or {}), outcome.include.rsplit(".", 1)[-1]:
+                     included.value if included else None}
+        return self.decision(env, DECIDED, value, self.reasons(env, outcome, parts, extra))
+
+
+def _select(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
+    chosen, parts = rule.select(ctx, env)
+    if isinstance(chosen, Decision):
+        return chosen
+    return rule.resolve(ctx, env, chosen, parts)
+
+
+def _count(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
+    base = _select(rule, ctx, env)
+    if base.status != DECIDED:
+        return base
+    total = base.value
+    reasons = list(base._raw_reasons)
+    missing: list[str] = []
+    for addition in rule.additions:
+        value = check(addition, ctx)
+        if value is OUT_OF_SCOPE:
+            continue
+        parts = parts_of(addition, ctx)
+        if not value:
+            # Why nothing was added is part of the explanation ("no second visit because").
+            reasons.extend(rule.explain(env, addition, parts))
+            if value is None:
+                missing.extend(_missing(parts))
+            continue
+        amount = addition.add
+        extra = []
+        if addition.add_recorded == "additional_visits":
+            visits = [v for v in ctx.snapshot.additional_visits if v.agreed_on <= ctx.as_of]
+            amount = sum(v.count for v in visits)
+            extra = [f"{v.count} additional visit(s) agreed by {v.agreed_by} on "
+                     f"{long_date(v.agreed_on)}: {v.reason}." for v in visits]
+            if not amount:
+                continue
+        total += amount
+        reasons.extend(rule.reasons(env, addition, parts, extra))
+    if missing:
+        return rule.decision(env, CANNOT_DECIDE, None, reasons, missing)
+    return rule.decision(env, DECIDED, total, reasons)
+
+
+def _collect(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
+    matched: list[Any] = []
+    reasons: list[Reason] = []
+    missing: list[str] = []
+    for item in rule.items:
+        value = check(item, ctx)
+        if value is OUT_OF_SCOPE or value is False:
+            continue
+        parts = parts_of(item, ctx)
+        if value:
+            matched.append(item.value)
+            reasons.extend(rule.reasons(env, item, parts))
+        else:
+            missing.extend(_missing(parts))
+            reasons.extend(rule.explain(env, item, parts))
+    if missing:
+        # The value lists what is known to hold; the rest could not be checked.
+        return rule.decision(env, CANNOT_DECIDE, matched, reasons, missing)
+    if not matched:
+        return rule.resolve(ctx, env, rule.otherwise, ())
+    return rule.decision(env, DECIDED, matched, reasons)
+
+
+def _schedule(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
+    # A schedule's single case is its gate: does the schedule apply to this school at all?
+    gate: Outcome = rule.cases[0]
+    value = check(gate, ctx)
+    parts = () if value is OUT_OF_SCOPE else parts_of(gate, ctx)
+    if value is None:
+        return rule.cannot_decide(env, gate, parts)
+    if value is OUT_OF_SCOPE or not value:
+        return rule.resolve(ctx, env, rule.otherwise, parts)
+    reasons = rule.reasons(env, gate, parts)
+    entries = []
+    missing: list[str] = []
+    for item in rule.items:
+        applies = check(item, ctx)
+        if applies is OUT_OF_SCOPE or applies is False:
+            continue
+        entry = dict(item.value)
+        if applies is None:
+            item_parts = parts_of(item, ctx)
+            entry["applies"] = None
+            missing.extend(_missing(item_parts))
+            reasons.extend(rule.reasons(env, item, item_parts))
+        window, note, window_missing = item.window.window(ctx, env.calendar)
+        if window is None:
+            missing.extend(window_missing)
+        else:
+            entry.update(window)
+        if note:
+            reasons.append((note, item.rule_id, env.pack_id, item.source))
+        entries.append(entry)
+    status = CANNOT_DECIDE if missing else DECIDED
+    return rule.decision(env, status, entries, reasons, missing)
+
+
+_KINDS: dict[str, Callable[[Rule, Context, PackEnv], Decision]] = {
+    "select": _select,
+    "count": _count,
+    "collect": _collect,
+    "schedule": _schedule,
+}
+KINDS = tuple(_KINDS)
