@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "improvement.visits",
     "improvement.actions",
     "improvement.concerns",
+    "improvement.imports",
 ]
 
 MIDDLEWARE = [

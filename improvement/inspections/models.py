@@ -22,6 +22,9 @@ class Inspection(models.Model):
     category_of_concern = models.CharField(
         max_length=40, blank=True, choices=frameworks.ALL_CATEGORIES
     )
+    # Ungraded (section 8) inspections have no grades, only a published outcome such as
+    # "School remains Good (Concerns) - S5 Next"; imported from Ofsted's management information.
+    ungraded_outcome = models.CharField(max_length=100, blank=True)
     # An inspection recorded from feedback before its report is published.
     is_provisional = models.BooleanField(default=False)
     source = models.CharField(max_length=250, blank=True)

@@ -257,9 +257,22 @@ class Measure(models.TextChoices):
     PERSISTENT_ABSENCE_PERCENT = "persistent_absence_percent", "Persistent absence %"
     SUSPENSIONS = "suspensions", "Suspensions"
     PERMANENT_EXCLUSIONS = "permanent_exclusions", "Permanent exclusions"
+    # Headline attainment and progress measures from the DfE performance tables.
+    KS2_RWM_EXPECTED_PERCENT = "ks2_rwm_expected_percent", "KS2 % expected standard in reading, writing and maths"
+    KS2_RWM_HIGHER_PERCENT = "ks2_rwm_higher_percent", "KS2 % higher standard in reading, writing and maths"
+    KS2_READING_PROGRESS = "ks2_reading_progress", "KS2 reading progress score"
+    KS2_WRITING_PROGRESS = "ks2_writing_progress", "KS2 writing progress score"
+    KS2_MATHS_PROGRESS = "ks2_maths_progress", "KS2 maths progress score"
+    KS4_ATTAINMENT_8 = "ks4_attainment8", "KS4 Attainment 8 score"
+    KS4_PROGRESS_8 = "ks4_progress8", "KS4 Progress 8 score"
+    KS4_BASICS_4_PERCENT = "ks4_basics_4_percent", "KS4 % grade 4 or above in English and maths"
+    KS4_BASICS_5_PERCENT = "ks4_basics_5_percent", "KS4 % grade 5 or above in English and maths"
+    KS4_EBACC_APS = "ks4_ebacc_aps", "KS4 EBacc average point score"
 
 
 PERCENT_MEASURES = frozenset(m for m in Measure if m.value.endswith("_percent"))
+# Progress scores are relative to the national average, so they can be below zero.
+SIGNED_MEASURES = frozenset(m for m in Measure if m.value.endswith(("_progress", "_progress8")))
 
 
 class ContextMeasure(models.Model):
@@ -311,7 +324,7 @@ class ContextMeasure(models.Model):
         if not self.suppressed and self.value is None:
             raise ValidationError({"value": "Enter a value, or mark the measure as suppressed."})
         if self.value is not None:
-            if self.value < 0:
+            if self.value < 0 and self.measure not in SIGNED_MEASURES:
                 raise ValidationError({"value": "The value cannot be negative."})
             if self.measure in PERCENT_MEASURES and self.value > 100:
                 raise ValidationError({"value": "A percentage cannot be more than 100."})
