@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,7 +32,7 @@ def _filtered_schools(request: HttpRequest) -> SchoolFilter:
 def school_list(request: HttpRequest) -> HttpResponse:
     _require(request, "schools.view_school_list")
     school_filter = _filtered_schools(request)
-    page = Paginator(school_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.NarrowSortPaginator(school_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
