@@ -1,0 +1,1 @@
+"""Writes for imports: one module per file kind, sharing the engine."""
