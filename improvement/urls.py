@@ -7,6 +7,9 @@ urlpatterns = [
     path("accounts/", include("improvement.accounts.urls")),
     path("schools/", include("improvement.schools.urls")),
     path("schools/", include("improvement.inspections.urls")),
+    path("", include("improvement.visits.urls")),
+    path("", include("improvement.actions.urls")),
+    path("concerns/", include("improvement.concerns.urls")),
 ]
 
 handler403 = "improvement.core.views.permission_denied"

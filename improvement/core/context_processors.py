@@ -6,6 +6,10 @@ from django.urls import reverse
 # (label, url name, permission needed). Apps add their entries here as they arrive.
 NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Schools", "schools:list", "schools.view_school_list"),
+    ("Visits", "visits:list", "visits.view_visit_list"),
+    ("Overdue actions", "actions:overdue", "actions.view_overdue_actions"),
+    ("Good practice", "visits:good_practice", "visits.view_good_practice"),
+    ("Concerns", "concerns:queue", "concerns.view_concern_queue"),
 ]
 
 

@@ -68,6 +68,7 @@ rules.add_perm("inspections.change_inspections", is_la_admin & in_users_authorit
 # records and moderate; a headteacher sees the school's records once sent for an accuracy
 # check; chairs of governors and trust CEOs see finalised records distributed to them.
 is_visiting_officer = _has_role(Role.MONITORING_OFFICER, Role.SENIOR_ADVISER)
+SCHOOL_SIDE_ROLES = (Role.HEADTEACHER, Role.CHAIR_OF_GOVERNORS, Role.TRUST_CEO)
 
 
 @rules.predicate
@@ -88,7 +89,7 @@ def received_record(user, visit) -> bool:
 senior_adviser_in_authority = is_senior_adviser & in_users_authority
 visit_officer_in_authority = is_visiting_officer & in_users_authority & is_officer_of_visit
 
-rules.add_perm("visits.view_visit_list", is_visiting_officer | _has_role(Role.HEADTEACHER))
+rules.add_perm("visits.view_visit_list", is_visiting_officer | _has_role(*SCHOOL_SIDE_ROLES))
 rules.add_perm("visits.add_visit", is_visiting_officer & in_users_authority)
 rules.add_perm(
     "visits.view_visit",
