@@ -23,6 +23,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from improvement.imports import values
 from improvement.imports.columns import Layout, MissingColumns, ResolvedHeader, resolve
 from improvement.imports.progress import NullProgress, Progress
 from improvement.imports.reading import CsvTable, UnreadableFile, date_from_file_name, estimate_rows
@@ -111,6 +112,13 @@ class Importer:
     def key_label(self, record: Any) -> tuple[str, str]:
         return "urn", f"URN {record.urn}"
 
+    def raw_key(self, cells: dict[str, str]) -> Hashable | None:
+        """The key of a row that failed to parse, when it can be read (for duplicate checks)."""
+        try:
+            return values.urn(cells.get("urn"))
+        except values.Invalid:
+            return None
+
     def plan(self, rows: list[ParsedRow]) -> None:
         """Inside the transaction: compare with the database; call self.problem() for errors."""
         raise NotImplementedError
@@ -168,6 +176,7 @@ def run_import(importer_class: type[Importer], path: Path, options: ImportOption
         progress.start("Reading rows", estimate_rows(path))
         width = len(table.header)
         parsed: list[ParsedRow] = []
+        invalid_keys: dict[Hashable, int] = {}  # key of an invalid row -> its first line
         try:
             for row in table.rows():
                 report.rows_read += 1
@@ -191,6 +200,9 @@ def run_import(importer_class: type[Importer], path: Path, options: ImportOption
                 elif isinstance(result, list):
                     for error in result:
                         importer.problem(row.line, error.field, error.value, error.reason, la)
+                    key = importer.raw_key(cells)
+                    if key is not None:
+                        invalid_keys.setdefault(key, row.line)
                 else:
                     for warning in getattr(result, "warnings", ()):
                         importer.warn(warning)
@@ -200,7 +212,7 @@ def run_import(importer_class: type[Importer], path: Path, options: ImportOption
             report.outcome = FAILED
             return report
 
-        _reject_duplicates(importer, parsed)
+        _reject_duplicates(importer, parsed, invalid_keys)
         parsed = [p for p in parsed if ("", p.line) not in importer.problems_by_line]
         progress.phase("Comparing with the register")
         try:
@@ -232,15 +244,19 @@ def run_import(importer_class: type[Importer], path: Path, options: ImportOption
         progress.finish()
 
 
-def _reject_duplicates(importer: Importer, parsed: list[ParsedRow]) -> None:
+def _reject_duplicates(importer: Importer, parsed: list[ParsedRow], invalid_keys: dict[Hashable, int]) -> None:
+    """Every line of a key that appears more than once is an error (which of them is right is
+    for the publisher to say), including a valid row whose key is also on an invalid row."""
     lines_by_key: dict[Hashable, list[ParsedRow]] = defaultdict(list)
     for row in parsed:
         lines_by_key[importer.key(row.record)].append(row)
-    for rows in lines_by_key.values():
-        if len(rows) < 2:
+    for key, rows in lines_by_key.items():
+        invalid_line = invalid_keys.get(key)
+        if len(rows) < 2 and invalid_line is None:
             continue
         for row in rows:
-            others = ", ".join(str(r.line) for r in rows if r is not row)
+            lines = sorted([r.line for r in rows if r is not row] + ([invalid_line] if invalid_line else []))
+            others = ", ".join(str(line) for line in lines)
             field_name, label = importer.key_label(row.record)
             importer.problem(row.line, field_name, row.record.urn,
                              f"{label} is also on line {others}; each may appear only once", row.la)
