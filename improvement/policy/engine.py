@@ -77,12 +77,24 @@ def _outside_years(pack: Pack, key: str, label: str, as_of: date) -> Decision:
 
 
 def to_json_data(
-    results: Iterable[tuple[Snapshot, Sequence[Decision]]], as_of: date
+    results: Iterable[tuple[Snapshot, Sequence[Decision]]],
+    as_of: date,
+    packs: Sequence[Pack] = (),
 ) -> dict[str, Any]:
-    """The documented output document for one or more schools."""
+    """The documented output document for one or more schools, naming the packs used."""
     return {
         "schema": SCHEMA,
         "as_of": as_of.isoformat(),
+        "packs": [
+            {
+                "id": pack.id,
+                "title": pack.title,
+                "authority": pack.authority,
+                "academic_years": list(pack.academic_years),
+                "status": pack.status,
+            }
+            for pack in packs
+        ],
         "schools": [
             {
                 "urn": snapshot.urn,
@@ -94,9 +106,13 @@ def to_json_data(
     }
 
 
-def to_json(results: Iterable[tuple[Snapshot, Sequence[Decision]]], as_of: date) -> str:
+def to_json(
+    results: Iterable[tuple[Snapshot, Sequence[Decision]]],
+    as_of: date,
+    packs: Sequence[Pack] = (),
+) -> str:
     """Stable JSON text: keys in schema order, two-space indent, UTF-8 characters kept."""
-    return json.dumps(to_json_data(results, as_of), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(to_json_data(results, as_of, packs), indent=2, ensure_ascii=False) + "\n"
 
 
 def window_start(decision: Decision) -> str:

@@ -442,7 +442,7 @@ def _locate(lines: list[str], key_path: str) -> int | None:
             table = dotted
             found = n + 1
             continue
-        assignment = re.compile(rf"(^|[{{,]\s*){re.escape(name)}\s*=")
+        assignment = re.compile(rf"(^\s*|[{{,]\s*){re.escape(name)}\s*=")
         for n in range(start, end):
             if _header(lines[n]) is None and assignment.search(lines[n]):
                 found = n + 1
