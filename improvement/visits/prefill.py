@@ -16,6 +16,7 @@ from django.utils import timezone
 from improvement.inspections.models import Inspection
 from improvement.policy import frameworks
 from improvement.schools.models import ContextMeasure, Measure, School
+from improvement.visits.writing_checks import initials
 
 _GROUPS: dict[str, tuple[Measure, ...]] = {
     "register.pupil_profile": (
@@ -65,12 +66,13 @@ def register_snapshot(school: School) -> dict[str, Any]:
         if source == "register.pupil_profile" and not rows.get(Measure.PUPILS_ON_ROLL.value) and school.pupils_on_roll:
             lines.insert(0, f"Pupils on roll: {school.pupils_on_roll}")
         values[source] = "\n".join(lines)
+    # People are named by role and initials in the body of a record (Kent handbook, section 9).
     people = []
     if school.headteacher_name:
         since = f", headteacher of this school since {school.headteacher_start_date:%d %B %Y}" if school.headteacher_start_date else ""
-        people.append(f"Headteacher: {school.headteacher_name}{since}")
+        people.append(f"Headteacher ({initials(school.headteacher_name)}){since}")
     if school.chair_of_governors_name:
-        people.append(f"Chair of governors: {school.chair_of_governors_name}")
+        people.append(f"Chair of governors ({initials(school.chair_of_governors_name)})")
     values["register.people_profile"] = "\n".join(people)
 
     inspections = list(Inspection.objects.filter(school=school).order_by("-start_date"))

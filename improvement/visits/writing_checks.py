@@ -79,7 +79,7 @@ def proportion_conflicts(text: str) -> list[str]:
                 shown = f"{value:g}%"
                 problems.append(
                     f"“{phrase.group(1)}” means {low} to {high}%, but the sentence gives {shown}: "
-                    f"“{sentence.strip()[:160]}”. Use “{suggest_phrase(value)}” or check the figure."
+                    f"“{sentence.strip()[:160]}” Use “{suggest_phrase(value)}” or check the figure."
                 )
     return problems
 
