@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -64,6 +65,15 @@ def test_inspection_history_is_grouped_by_era_newest_first(admin_client, school)
     assert "Report cards give no overall grade" in html
     # The latest full inspection is a report card: honest "no overall grade", not a guess.
     assert "No overall grade" in html
+
+
+def test_inspection_without_grades_says_so_outside_the_judgement_list(admin_client, school):
+    """A <p> inside a <dl> breaks the definition list for screen readers (axe: definition-list)."""
+    InspectionFactory(school=school, inspection_type="ungraded", judgements={}, start_date=date(2023, 6, 6))
+    html = page(admin_client, school)
+    assert "No grades recorded: ungraded inspection." in html
+    for definition_list in re.findall(r"<dl.*?</dl>", html, re.S):
+        assert "<p" not in definition_list
 
 
 def test_predecessor_inspections_are_shown_as_the_predecessor(admin_client, authority, school):
