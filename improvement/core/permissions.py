@@ -114,3 +114,8 @@ rules.add_perm("actions.view_overdue_actions", is_visiting_officer)
 rules.add_perm("concerns.view_concern_queue", is_senior_adviser)
 rules.add_perm("concerns.change_concern", senior_adviser_in_authority)
 rules.add_perm("concerns.view_concern_flag", la_staff_in_authority)
+
+# --- Imports (improvement/imports): LA administrators load public data -------------------------
+rules.add_perm("imports.view_import_log", is_la_admin)
+rules.add_perm("imports.run_import", is_la_admin)
+rules.add_perm("imports.view_import_run", is_la_admin & in_users_authority)

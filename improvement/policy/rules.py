@@ -12,7 +12,7 @@ one part is True, otherwise None if any part is None; `not` keeps None as None.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -54,12 +54,6 @@ class Reason(NamedTuple):
 RawReason = tuple["str | Callable[[], str]", str, str, str]
 
 
-def _identity(raw: RawReason) -> object:
-    """Equal for reasons that say the same thing, without writing the sentence."""
-    text = raw[0]
-    return text if isinstance(text, str) else id(text)
-
-
 class Decision:
     """One decision about one school, with its reasons. See docs/policy.md for the schema.
     Treat as immutable."""
@@ -68,8 +62,8 @@ class Decision:
                  "missing_facts", "pack_status")
 
     def __init__(self, key: str, label: str, pack: str, status: str, value: Any,
-                 reasons: tuple[RawReason, ...], missing_facts: tuple[str, ...],
-                 pack_status: str | None) -> None:
+                 reasons: Sequence[RawReason] | Callable[[], Sequence[RawReason]],
+                 missing_facts: tuple[str, ...], pack_status: str | None) -> None:
         self.key = key
         self.label = label
         self.pack = pack
@@ -80,12 +74,30 @@ class Decision:
         self.missing_facts = missing_facts
         self.pack_status = pack_status
 
+    def raw_reasons(self) -> list[RawReason]:
+        """The reasons before their sentences are written, each said once. Rules give either
+        the list or a function building it: explaining an outcome means walking its
+        condition again, which is only worth doing when someone reads the reasons."""
+        raw = self._raw_reasons
+        if callable(raw):
+            raw = self._raw_reasons = raw()
+        seen: set[object] = set()
+        unique = []
+        for reason in raw:
+            # The same sentence text, or the same formatter (one fact), says the same thing.
+            text = reason[0]
+            identity = text if isinstance(text, str) else id(text)
+            if identity not in seen:
+                seen.add(identity)
+                unique.append(reason)
+        return unique
+
     @property
     def reasons(self) -> tuple[Reason, ...]:
         if self._reasons is None:
             self._reasons = tuple(
                 Reason(text if isinstance(text, str) else text(), rule, pack, source)
-                for text, rule, pack, source in self._raw_reasons
+                for text, rule, pack, source in self.raw_reasons()
             )
         return self._reasons
 
@@ -150,8 +162,12 @@ class Leaf(Condition):
         return fact
 
     def value(self, ctx: Context) -> bool | None:
-        fact = ctx.cache.get(self.key)  # the fast path of self.fact(ctx), inlined
-        value = (fact or self.fact(ctx)).value
+        # self.fact(ctx), inlined: this is the innermost loop of every evaluation.
+        cache = ctx.cache
+        fact = cache.get(self.key)
+        if fact is None:
+            fact = cache[self.key] = self.function(ctx, *self.args)
+        value = fact.value
         if self.negate and value is not None:
             return not value
         return value
@@ -226,20 +242,26 @@ ALWAYS = Always()
 OUT_OF_SCOPE = "out_of_scope"
 
 
-def check(outcome: Outcome, ctx: Context) -> bool | None | str:
-    """The value of an outcome's condition, or OUT_OF_SCOPE outside its scope."""
-    scope = outcome.scope
-    if scope is not None:
-        in_scope = scope.value(ctx)
+def _tester(scope: Condition | None, when: Condition) -> Callable[[Context], Any]:
+    """The function giving an outcome's value, or OUT_OF_SCOPE outside its scope. Without a
+    scope it is the condition's own method: one call fewer on the hottest path."""
+    if scope is None:
+        return when.value
+    scope_value, when_value = scope.value, when.value
+
+    def test(ctx: Context) -> bool | None | str:
+        in_scope = scope_value(ctx)
         if in_scope is None:
             return None
         if not in_scope:
             return OUT_OF_SCOPE
-    return outcome.when.value(ctx)
+        return when_value(ctx)
+
+    return test
 
 
 def parts_of(outcome: Outcome, ctx: Context) -> tuple[Part, ...]:
-    """The parts explaining check(outcome): the scope's when it is undecidable."""
+    """The parts explaining outcome.test: the scope's when it is undecidable."""
     scope = outcome.scope
     if scope is not None and scope.value(ctx) is None:
         return scope.parts(ctx)
@@ -354,6 +376,10 @@ class Outcome:
     # this outcome, and its own sentence as a ready-made Reason (None without a sentence).
     rule_id: str = ""
     own_reason: RawReason | None = None
+    test: Callable[[Context], Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "test", _tester(self.scope, self.when))
 
 
 class PackEnv(NamedTuple):
@@ -392,20 +418,11 @@ class Rule:
                 reasons.append((sentence, rule_id, pack_id, outcome.source))
         return reasons
 
-    def decision(self, env: PackEnv, status: str, value: Any, reasons: Sequence[RawReason],
+    def decision(self, env: PackEnv, status: str, value: Any,
+                 reasons: Sequence[RawReason] | Callable[[], Sequence[RawReason]],
                  missing: Sequence[str] = ()) -> Decision:
-        # The same fact can explain several outcomes; say it once, under the first.
-        if len(reasons) > 1:
-            seen: set[object] = set()
-            unique = []
-            for reason in reasons:
-                identity = _identity(reason)
-                if identity not in seen:
-                    seen.add(identity)
-                    unique.append(reason)
-            reasons = unique
-        return Decision(self.key, self.label, env.pack_id, status, value, tuple(reasons),
-                        tuple(dict.fromkeys(missing)), env.pack_status)
+        return Decision(self.key, self.label, env.pack_id, status, value, reasons,
+                        tuple(dict.fromkeys(missing)) if missing else (), env.pack_status)
 
     def explain(self, env: PackEnv, outcome: Outcome, parts: Sequence[Part]) -> list[RawReason]:
         """Reasons for an outcome that did not (or may not) apply: the facts, without the
@@ -416,42 +433,49 @@ class Rule:
         reasons = self.explain(env, outcome, parts) or self.reasons(env, outcome, parts)
         return self.decision(env, CANNOT_DECIDE, None, reasons, _missing(parts))
 
-    def select(self, ctx: Context, env: PackEnv):
-        """First case whose condition holds: (outcome, parts) or a cannot-decide Decision."""
+    def select(self, ctx: Context, env: PackEnv) -> Outcome | Decision:
+        """The first case whose condition holds (or otherwise), or a cannot-decide Decision."""
         for case in self.cases:
-            value = check(case, ctx)
+            value = case.test(ctx)
             if value is OUT_OF_SCOPE or value is False:
                 continue
             if value is None:
-                return self.cannot_decide(env, case, parts_of(case, ctx)), ()
-            return case, parts_of(case, ctx)
-        return self.otherwise, ()
+                return self.cannot_decide(env, case, parts_of(case, ctx))
+            return case
+        return self.otherwise
 
-    def resolve(self, ctx: Context, env: PackEnv, outcome: Outcome, parts) -> Decision:
-        """The Decision for a chosen case, computing its window and inclusions."""
+    def resolve(self, ctx: Context, env: PackEnv, outcome: Outcome,
+                parts: Sequence[Part] | None = None) -> Decision:
+        """The Decision for a chosen outcome, computing its window and inclusions. Without
+        `parts`, the outcome's condition is explained when the reasons are read."""
+        if parts is None:
+            def explain(extra: Sequence[str] = ()) -> list[RawReason]:
+                return self.reasons(env, outcome, parts_of(outcome, ctx), extra)
+        else:
+            def explain(extra: Sequence[str] = ()) -> list[RawReason]:
+                return self.reasons(env, outcome, parts, extra)
         if outcome.status == NO_RULE:
-            return self.decision(env, NO_RULE, None, self.reasons(env, outcome, parts))
+            return self.decision(env, NO_RULE, None, explain())
         value = outcome.value
         extra = []
         if outcome.window is not None:
             window, note, missing = outcome.window.window(ctx, env.calendar)
             if window is None:
-                return self.decision(env, CANNOT_DECIDE, None,
-                                     self.reasons(env, outcome, parts, [note]), missing)
+                return self.decision(env, CANNOT_DECIDE, None, explain([note]), missing)
             value = {**(value or {}), **window}
             extra.append(note)
         if outcome.include is not None:
             included = env.earlier.get(outcome.include)
             value = {**(value or {}), outcome.include.rsplit(".", 1)[-1]:
                      included.value if included else None}
-        return self.decision(env, DECIDED, value, self.reasons(env, outcome, parts, extra))
+        return self.decision(env, DECIDED, value, lambda: explain(extra))
 
 
 def _select(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
-    chosen, parts = rule.select(ctx, env)
+    chosen = rule.select(ctx, env)
     if isinstance(chosen, Decision):
         return chosen
-    return rule.resolve(ctx, env, chosen, parts)
+    return rule.resolve(ctx, env, chosen)
 
 
 def _count(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
@@ -459,18 +483,18 @@ def _count(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
     if base.status != DECIDED:
         return base
     total = base.value
-    reasons = list(base._raw_reasons)
     missing: list[str] = []
+    # (addition, whether it was added, extra sentences), explained when reasons are read.
+    considered: list[tuple[Outcome, bool, list[str]]] = []
     for addition in rule.additions:
-        value = check(addition, ctx)
+        value = addition.test(ctx)
         if value is OUT_OF_SCOPE:
             continue
-        parts = parts_of(addition, ctx)
         if not value:
             # Why nothing was added is part of the explanation ("no second visit because").
-            reasons.extend(rule.explain(env, addition, parts))
             if value is None:
-                missing.extend(_missing(parts))
+                missing.extend(_missing(parts_of(addition, ctx)))
+            considered.append((addition, False, []))
             continue
         amount = addition.add
         extra = []
@@ -482,39 +506,55 @@ def _count(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
             if not amount:
                 continue
         total += amount
-        reasons.extend(rule.reasons(env, addition, parts, extra))
+        considered.append((addition, True, extra))
+
+    def explain() -> list[RawReason]:
+        reasons = base.raw_reasons()
+        for addition, added, extra in considered:
+            parts = parts_of(addition, ctx)
+            reasons.extend(rule.reasons(env, addition, parts, extra) if added
+                           else rule.explain(env, addition, parts))
+        return reasons
+
     if missing:
-        return rule.decision(env, CANNOT_DECIDE, None, reasons, missing)
-    return rule.decision(env, DECIDED, total, reasons)
+        return rule.decision(env, CANNOT_DECIDE, None, explain, missing)
+    return rule.decision(env, DECIDED, total, explain)
 
 
 def _collect(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
     matched: list[Any] = []
-    reasons: list[Reason] = []
+    considered: list[tuple[Outcome, bool]] = []
     missing: list[str] = []
     for item in rule.items:
-        value = check(item, ctx)
+        value = item.test(ctx)
         if value is OUT_OF_SCOPE or value is False:
             continue
-        parts = parts_of(item, ctx)
         if value:
             matched.append(item.value)
-            reasons.extend(rule.reasons(env, item, parts))
         else:
-            missing.extend(_missing(parts))
-            reasons.extend(rule.explain(env, item, parts))
+            missing.extend(_missing(parts_of(item, ctx)))
+        considered.append((item, bool(value)))
+
+    def explain() -> list[RawReason]:
+        reasons: list[RawReason] = []
+        for item, held in considered:
+            parts = parts_of(item, ctx)
+            reasons.extend(rule.reasons(env, item, parts) if held
+                           else rule.explain(env, item, parts))
+        return reasons
+
     if missing:
         # The value lists what is known to hold; the rest could not be checked.
-        return rule.decision(env, CANNOT_DECIDE, matched, reasons, missing)
+        return rule.decision(env, CANNOT_DECIDE, matched, explain, missing)
     if not matched:
         return rule.resolve(ctx, env, rule.otherwise, ())
-    return rule.decision(env, DECIDED, matched, reasons)
+    return rule.decision(env, DECIDED, matched, explain)
 
 
 def _schedule(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
     # A schedule's single case is its gate: does the schedule apply to this school at all?
     gate: Outcome = rule.cases[0]
-    value = check(gate, ctx)
+    value = gate.test(ctx)
     parts = () if value is OUT_OF_SCOPE else parts_of(gate, ctx)
     if value is None:
         return rule.cannot_decide(env, gate, parts)
@@ -524,7 +564,7 @@ def _schedule(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
     entries = []
     missing: list[str] = []
     for item in rule.items:
-        applies = check(item, ctx)
+        applies = item.test(ctx)
         if applies is OUT_OF_SCOPE or applies is False:
             continue
         entry = dict(item.value)
