@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("improvement.visits.urls")),
     path("", include("improvement.actions.urls")),
     path("concerns/", include("improvement.concerns.urls")),
+    path("imports/", include("improvement.imports.urls")),
 ]
 
 handler403 = "improvement.core.views.permission_denied"

@@ -10,6 +10,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Overdue actions", "actions:overdue", "actions.view_overdue_actions"),
     ("Good practice", "visits:good_practice", "visits.view_good_practice"),
     ("Concerns", "concerns:queue", "concerns.view_concern_queue"),
+    ("Imports", "imports:list", "imports.view_import_log"),
 ]
 
 

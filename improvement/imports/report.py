@@ -124,6 +124,23 @@ class ImportReport:
     def outcome_label(self) -> str:
         return OUTCOME_LABELS.get(self.outcome, self.outcome)
 
+    # Lists for templates (a template looking up "items" on a Counter would get a count of 0).
+    @property
+    def skipped_list(self) -> list[tuple[str, int]]:
+        return self.skipped.most_common()
+
+    @property
+    def warnings_list(self) -> list[tuple[str, int]]:
+        return self.warnings.most_common()
+
+    @property
+    def events_list(self) -> list[tuple[str, int]]:
+        return sorted(self.events.items())
+
+    @property
+    def la_list(self) -> list[tuple[str, LaCounts]]:
+        return sorted(self.by_la.items())
+
     # ---- rendering -------------------------------------------------------------------------
 
     def text(self, *, max_problems: int = 50) -> str:
