@@ -83,13 +83,6 @@ class Context:
         self.latest_any = known[0] if known else None
         self.events = [e for e in snapshot.events if e.date <= as_of]
 
-    def fact(self, name: str, args: tuple[Any, ...]) -> Fact:
-        key = (name, args)
-        found = self.cache.get(key)
-        if found is None:
-            found = self.cache[key] = PREDICATES[name].function(self, *args)
-        return found
-
 
 def _inspection_order(inspection: Inspection) -> tuple[date, date]:
     # Same-day records are ordered by publication so the result never depends on input order.
@@ -270,9 +263,14 @@ def _open_concerns_at_least(ctx: Context, count: int) -> Fact:
 
 
 def _processes(ctx: Context, kind: str, statuses: tuple[str, ...]) -> list:
+    """Processes of a kind and current status that had started by the as-of date; an exit
+    recorded after the as-of date has not happened yet."""
+    as_of = ctx.as_of
     return [
         p for p in ctx.snapshot.interventions
-        if p.type == kind and p.status in statuses and (p.opened is None or p.opened <= ctx.as_of)
+        if p.type == kind and p.status in statuses
+        and (p.opened is None or p.opened <= as_of)
+        and not (p.status == "exited" and p.closed is not None and p.closed > as_of)
     ]
 
 

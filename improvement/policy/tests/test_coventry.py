@@ -213,3 +213,12 @@ def test_support_level_without_flags_cannot_decide():
 def test_network_focus(fields, focus):
     decision = decide("coventry-2023-24", school(**fields), AS_OF)["coventry.network_focus"]
     assert (decision.status, decision.value) == ("decided", focus)
+
+
+def test_an_exit_recorded_after_the_as_of_date_has_not_happened_yet():
+    exited_later = [{"type": "sib", "status": "exited", "opened": "2022-09-01",
+                     "closed": "2024-03-01"}]
+    # A Focus School anyway (RI with Good leadership), but the SIB exit is not a reason yet.
+    decision = support(inspections=[RI_GOOD_LEADERSHIP], interventions=exited_later)
+    assert decision.value["level"] == "focus_school"
+    assert "Exited the School Improvement Board process" not in sentences(decision)
