@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "improvement.actions",
     "improvement.concerns",
     "improvement.imports",
+    "improvement.decisions",
 ]
 
 MIDDLEWARE = [

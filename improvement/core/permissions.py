@@ -119,3 +119,14 @@ rules.add_perm("concerns.view_concern_flag", la_staff_in_authority)
 rules.add_perm("imports.view_import_log", is_la_admin)
 rules.add_perm("imports.run_import", is_la_admin)
 rules.add_perm("imports.view_import_run", is_la_admin & in_users_authority)
+
+# --- Policy decisions (improvement/decisions) --------------------------------------------------
+# Decisions, flags and categories are LA intelligence: every LA role reads them; monitoring
+# officers, senior advisers and LA administrators record flags, categories, agreed visits and
+# overrides; LA administrators choose which policy packs apply in which year.
+is_policy_officer = _has_role(Role.LA_ADMIN, Role.SENIOR_ADVISER, Role.MONITORING_OFFICER)
+
+rules.add_perm("decisions.view_school_decisions", la_staff_in_authority)
+rules.add_perm("decisions.record_school_decisions", is_policy_officer & in_users_authority)
+rules.add_perm("decisions.view_portfolio", is_la_staff)
+rules.add_perm("decisions.change_policy_packs", is_la_admin)
