@@ -46,7 +46,7 @@ class Inspection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_inspection_type_display()} inspection, {self.start_date:%d %B %Y}"
+        return f"{self.get_inspection_type_display()} inspection, {self.start_date.day} {self.start_date:%B %Y}"
 
     @property
     def framework(self) -> frameworks.Era:
@@ -70,7 +70,7 @@ class Inspection(models.Model):
             era = frameworks.ERAS_BY_KEY.get(self.era)
             if era and not era.covers(self.start_date):
                 errors["era"] = (
-                    f"An inspection starting on {self.start_date:%d %B %Y} is not under "
+                    f"An inspection starting on {self.start_date.day} {self.start_date:%B %Y} is not under "
                     f"the {era.name} framework."
                 )
         if self.era:

@@ -332,7 +332,7 @@ def is_below_good(inspection: InspectionLike | None) -> Determination:
     if not era.has_overall_grade:
         return Determination(
             None,
-            f"Not determinable: the {era.name} framework gives no overall effectiveness grade.",
+            f"Not determinable: inspections under {era.name!r} give no overall effectiveness grade.",
         )
     grade = overall_grade(inspection)
     if grade is None:
@@ -340,7 +340,7 @@ def is_below_good(inspection: InspectionLike | None) -> Determination:
     verdict = "below Good" if grade.below_good else "Good or better"
     return Determination(
         bool(grade.below_good),
-        f"Overall effectiveness {grade.label} ({inspection.start_date:%d %B %Y}) is {verdict}.",
+        f"Overall effectiveness {grade.label} ({inspection.start_date.day} {inspection.start_date:%B %Y}) is {verdict}.",
     )
 
 

@@ -243,7 +243,7 @@ class SchoolEvent(models.Model):
         ordering = ["-occurred_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.occurred_on:%d %B %Y}"
+        return f"{self.get_kind_display()} on {self.occurred_on.day} {self.occurred_on:%B %Y}"
 
 
 class Measure(models.TextChoices):

@@ -94,14 +94,17 @@ def inspection_history(school: School) -> list[Inspection]:
     return list(Inspection.objects.filter(school_id__in=ids).select_related("school"))
 
 
-def refresh_latest_inspection(school: School) -> None:
-    """Recompute the denormalised latest full inspection and its outcome key."""
+def refresh_latest_inspection(school: School, *, _seen: frozenset[int] = frozenset()) -> None:
+    """Recompute the denormalised latest full inspection and its outcome key, for the school
+    and for its successors, whose history includes this school's inspections."""
     latest = frameworks.latest_full_inspection(inspection_history(school))
     school.latest_full_inspection = latest
     school.latest_outcome = frameworks.outcome_key(latest)
     School.objects.filter(pk=school.pk).update(
         latest_full_inspection=latest, latest_outcome=school.latest_outcome
     )
+    for successor in School.objects.filter(predecessor=school).exclude(pk__in=_seen | {school.pk}):
+        refresh_latest_inspection(successor, _seen=_seen | {school.pk})
 
 
 @dataclass(frozen=True)
