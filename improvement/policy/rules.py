@@ -143,49 +143,49 @@ class Condition:
 
 
 class Leaf(Condition):
-    __slots__ = ("key", "function", "args", "negate", "source")
+    # `value` is an instance attribute: a closure made once per pack, because this is the
+    # innermost call of every evaluation and a closure avoids the attribute look-ups.
+    __slots__ = ("fact", "value", "source")
 
     def __init__(self, name: str, args: tuple[Any, ...], *, negate: bool,
                  source: str | None) -> None:
-        # Looked up once per pack, not per call.
-        self.key = (name, args)
-        self.function = PREDICATES[name].function
-        self.args = args
-        self.negate = negate
+        key = (name, args)
+        function = PREDICATES[name].function
+
+        def fact(ctx: Context) -> Fact:
+            cache = ctx.cache
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = function(ctx, *args)
+            return found
+
+        def value(ctx: Context) -> bool | None:
+            found = ctx.cache.get(key)
+            return (found or fact(ctx)).value
+
+        def negated(ctx: Context) -> bool | None:
+            found = (ctx.cache.get(key) or fact(ctx)).value
+            return found if found is None else not found
+
+        self.fact = fact
+        self.value = negated if negate else value
         self.source = source
-
-    def fact(self, ctx: Context) -> Fact:
-        cache = ctx.cache
-        fact = cache.get(self.key)
-        if fact is None:
-            fact = cache[self.key] = self.function(ctx, *self.args)
-        return fact
-
-    def value(self, ctx: Context) -> bool | None:
-        # self.fact(ctx), inlined: this is the innermost loop of every evaluation.
-        cache = ctx.cache
-        fact = cache.get(self.key)
-        if fact is None:
-            fact = cache[self.key] = self.function(ctx, *self.args)
-        value = fact.value
-        if self.negate and value is not None:
-            return not value
-        return value
 
     def parts(self, ctx: Context) -> tuple[Part, ...]:
         return ((self.fact(ctx), self.source),)
 
 
 class AllOf(Condition):
-    __slots__ = ("children",)
+    __slots__ = ("children", "tests")
 
     def __init__(self, children: Sequence[Condition]) -> None:
         self.children = tuple(children)
+        self.tests = tuple(child.value for child in self.children)
 
     def value(self, ctx: Context) -> bool | None:
         unknown = False
-        for child in self.children:
-            value = child.value(ctx)
+        for test in self.tests:
+            value = test(ctx)
             if value is False:
                 return False
             if value is None:
@@ -204,15 +204,16 @@ class AllOf(Condition):
 
 
 class AnyOf(Condition):
-    __slots__ = ("children",)
+    __slots__ = ("children", "tests")
 
     def __init__(self, children: Sequence[Condition]) -> None:
         self.children = tuple(children)
+        self.tests = tuple(child.value for child in self.children)
 
     def value(self, ctx: Context) -> bool | None:
         unknown = False
-        for child in self.children:
-            value = child.value(ctx)
+        for test in self.tests:
+            value = test(ctx)
             if value:
                 return True
             if value is None:
