@@ -425,3 +425,26 @@ def ensure_row_uids(template: RecordTemplate, content: dict[str, Any]) -> dict[s
             rows.append(row)
         content[f.key] = rows
     return content
+
+
+@transaction.atomic
+def share_with_chair(*, actor: User, visit: Visit, link: str = "") -> list[User]:
+    """The headteacher shares a distributed record with the school's chair of governors
+    (Coventry: "the headteacher will share the Record of Visit with their Chair of Governors")."""
+    visit = Visit.objects.select_for_update().select_related("school").get(pk=visit.pk)
+    if actor.role != Role.HEADTEACHER or actor.school_id != visit.school_id:
+        raise PermissionDenied("Only the school's headteacher shares its records with the chair.")
+    if visit.status != VisitStatus.DISTRIBUTED:
+        raise lifecycle.IllegalStep("The record can be shared once it has been distributed to you.")
+    chairs = [
+        user for user in User.objects.filter(school=visit.school, role=Role.CHAIR_OF_GOVERNORS, is_active=True)
+        if not Distribution.objects.filter(visit=visit, recipient=user).exists()
+    ]
+    for user in chairs:
+        Distribution.objects.create(visit=visit, recipient=user, role=user.role, sent_by=actor)
+    VisitStatusChange.objects.create(
+        visit=visit, from_status=visit.status, to_status=visit.status, actor=actor,
+        comment="Shared with the chair of governors" if chairs else "Shared: the chair already had it",
+    )
+    transaction.on_commit(lambda: _send_distribution_mail(visit, chairs, link))
+    return chairs

@@ -246,6 +246,10 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": visit.status == lifecycle.DRAFT and user.has_perm("visits.change_record", visit),
         "can_amend": visit.is_locked and user.has_perm("visits.amend_record", visit),
         "distributions": list(visit.distributions.select_related("recipient")) if user.is_la_staff else [],
+        "can_share_with_chair": (
+            visit.status == lifecycle.DISTRIBUTED and "chair_of_governors" not in visit.template.distribution
+            and user.has_perm("visits.respond_to_record", visit.school)
+        ),
     })
 
 
@@ -348,6 +352,30 @@ def visit_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def visit_share_with_chair(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = selectors.visit_for_user(user=request.user, pk=pk)
+    _require(request, "visits.respond_to_record", visit.school)
+    error = ""
+    if request.method == "POST":
+        try:
+            chairs = services.share_with_chair(
+                actor=request.user, visit=visit,
+                link=request.build_absolute_uri(reverse("visits:detail", kwargs={"pk": visit.pk})),
+            )
+        except lifecycle.IllegalStep as exc:
+            error = str(exc)
+        else:
+            messages.success(request, "Shared with the chair of governors." if chairs
+                             else "The chair of governors already has this record.")
+            return redirect("visits:detail", pk=visit.pk)
+    chairs = User.objects.filter(school=visit.school, role="chair_of_governors", is_active=True)
+    return render(request, "visits/share_with_chair.html", {
+        "visit": visit, "chairs": list(chairs), "error": error,
+        "allowed_now": visit.status == lifecycle.DISTRIBUTED,
+    }, status=400 if error else 200)
 
 
 @require_GET

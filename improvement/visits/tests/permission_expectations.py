@@ -92,3 +92,10 @@ EXPECTATIONS = [
     Expectation("visits:amend", build=lambda ctx: _pk(_distributed(ctx)), allowed=OFFICERS, ok_statuses=(200,)),
     Expectation("visits:good_practice", allowed=LA_STAFF | {"other_la_officer"}, ok_statuses=(200,)),
 ]
+
+EXPECTATIONS += [
+    Expectation("visits:share_with_chair", build=lambda ctx: _pk(_distributed(ctx)), allowed={"headteacher"},
+                ok_statuses=(200,)),
+    Expectation("visits:share_with_chair", method="POST", build=lambda ctx: _pk(_distributed(ctx)),
+                allowed={"headteacher"}, ok_statuses=(302,)),
+]

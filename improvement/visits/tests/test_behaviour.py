@@ -146,3 +146,20 @@ def test_staff_present_in_the_record_is_the_visits(officer, school):
     visit.refresh_from_db()
     assert visit.staff_present == [{"role": "Headteacher", "name": "HT"}]
     assert VisitRecord.objects.get(visit=visit).content["school_staff_present"][0]["role"] == "Headteacher"
+
+
+def test_headteacher_shares_a_coventry_record_with_the_chair(client_for, officer, head, personas, school, mailoutbox,
+                                                             django_capture_on_commit_callbacks):
+    visit = make_visit(officer, school)
+    finalise(officer, head, visit)
+    url = reverse("visits:share_with_chair", kwargs={"pk": visit.pk})
+    response = client_for(head).post(url)
+    assert response.status_code == 400 and "once it has been distributed" in response.content.decode()
+    take(officer, visit, "distribute")
+    assert client_for(personas["chair_of_governors"]).get(
+        reverse("visits:detail", kwargs={"pk": visit.pk})).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(head).post(url).status_code == 302
+    assert [m.to[0] for m in mailoutbox] == ["chair@example.test"]
+    assert client_for(personas["chair_of_governors"]).get(
+        reverse("visits:detail", kwargs={"pk": visit.pk})).status_code == 200
