@@ -267,3 +267,22 @@ def test_finalised_record_amendment_through_the_page(client_for, officer, head, 
     assert response.status_code == 302
     record = VisitRecord.objects.get(visit=visit)
     assert record.content["achievement"] == "Corrected" and record.amendment_number == 1
+
+
+@pytest.mark.parametrize("template", ["coventry-cmo-record-of-visit", "kent-note-of-visit-familiarisation",
+                                      "kent-note-of-visit-autumn", "kent-note-of-visit-spring",
+                                      "kent-note-of-visit-summer"])
+def test_every_shipped_template_edits_saves_renders_and_exports(client_for, officer, school, template):
+    visit = make_visit(officer, school, template=template, day=datetime.date(2010, 3, 1))
+    client = client_for(officer)
+    url = reverse("visits:edit", kwargs={"pk": visit.pk})
+    data = _form_data(client, url)
+    for name in data:
+        if name.endswith("-0-text") or name.endswith("-0-measure") or name.endswith("-0-description"):
+            data[name] = f"Entered in {name}"
+    assert client.post(url, data).status_code == 302
+    page = client.get(reverse("visits:detail", kwargs={"pk": visit.pk})).content.decode()
+    for section in visit.template.sections:
+        assert section.title.replace("“", "&ldquo;") in page or section.title in page
+    for fmt in ("docx", "pdf"):
+        assert client.get(reverse("visits:download", kwargs={"pk": visit.pk, "fmt": fmt})).status_code == 200
