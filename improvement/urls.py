@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("improvement.actions.urls")),
     path("concerns/", include("improvement.concerns.urls")),
     path("imports/", include("improvement.imports.urls")),
+    path("", include("improvement.decisions.urls")),
 ]
 
 handler403 = "improvement.core.views.permission_denied"

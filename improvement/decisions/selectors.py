@@ -28,9 +28,11 @@ from improvement.decisions.models import (
 )
 from improvement.decisions.presenters import (
     SUPPORT_LEVEL_ORDER,
+    DecisionView,
     OverrideView,
     PackGroup,
     PortfolioRow,
+    decision_view,
     group_by_pack,
     override_view,
     portfolio_row,
@@ -319,6 +321,17 @@ def school_panel(*, user, school: School, query: Mapping[str, str]) -> SchoolPan
     )
 
 
+def school_decision(*, school: School, key: str, as_of: date) -> DecisionView | None:
+    """One decision for one school (for the override page), or None when the packs that apply
+    on `as_of` do not make it."""
+    evaluation = evaluate_schools(School.objects.filter(pk=school.pk), authority=school.authority, as_of=as_of)
+    packs = {pack.id: pack for pack in evaluation.choice.packs}
+    for decision in evaluation.schools[0].decisions:
+        if decision.key == key:
+            return decision_view(decision, packs.get(decision.pack), None)
+    return None
+
+
 # The portfolio --------------------------------------------------------------------------------
 
 
@@ -443,3 +456,18 @@ def early_warning_rows(rows: list[PortfolioRow]) -> list[PortfolioRow]:
     below-Good outcome, soonest Ofsted window first (unknown windows last)."""
     flagged = [row for row in rows if row.early_warning]
     return sorted(flagged, key=lambda r: (r.window_from or r.window_to or "9999-12-31", r.school.urn))
+
+
+# Pack listings --------------------------------------------------------------------------------
+
+
+def pack_label(pack_id: str) -> str:
+    try:
+        return load_pack(pack_id).title
+    except PackError:
+        return f"{pack_id} (no longer available)"
+
+
+def pack_catalogue() -> list[dict[str, Any]]:
+    """Every shipped pack's metadata (list_policy_packs and the pack settings page)."""
+    return [load_pack(pack_id).describe() for pack_id in available_packs()]

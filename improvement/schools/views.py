@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from improvement.core.csv_export import csv_response
 from improvement.core.history import change_log
+from improvement.decisions.selectors import school_panel
 from improvement.schools import selectors, services
 from improvement.schools.filters import SchoolFilter
 from improvement.schools.forms import MeasureForm, SchoolForm
@@ -94,6 +95,7 @@ def school_detail(request: HttpRequest, urn: str) -> HttpResponse:
             "years": years,
             "measure_rows": measure_rows,
             "history": history,
+            "policy_panel": school_panel(user=request.user, school=school, query=request.GET),
             "can_edit": request.user.has_perm("schools.change_school", school),
             "can_edit_inspections": request.user.has_perm("inspections.change_inspections", school),
             "can_edit_measures": request.user.has_perm("schools.change_measures", school),
