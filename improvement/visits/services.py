@@ -311,6 +311,30 @@ def _send_distribution_mail(visit: Visit, recipients: list[User], link: str) -> 
         get_connection().send_messages(messages)
 
 
+def _notify(users: list[User], subject: str, body: str) -> None:
+    messages = [
+        EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[u.email])
+        for u in users if u.email
+    ]
+    if messages:
+        get_connection().send_messages(messages)
+
+
+def _step_notice(visit: Visit, step: lifecycle.Step, actor: User, link: str) -> tuple[list[User], str] | None:
+    """Who hears about a step by e-mail: the headteacher when a record arrives for checking,
+    the visit's officers when the school answers, the officers when a moderation is recorded."""
+    where = f"Sign in to School Improvement Monitor to read it{': ' + link if link else '.'}"
+    what = f"the {visit.template.short_title.lower()} of {visit.school.name}'s visit on {visit.date:%d %B %Y}"
+    if step.name == "send":
+        heads = list(User.objects.filter(school=visit.school, role=Role.HEADTEACHER, is_active=True))
+        return heads, f"Please check {what} for accuracy. {where}"
+    if step.name in ("confirm_accurate", "mark_inaccurate", "moderate"):
+        verdict = {"confirm_accurate": "confirmed as accurate", "mark_inaccurate": "marked as inaccurate",
+                   "moderate": "moderated by a senior adviser"}[step.name]
+        return [o for o in visit.officers.all() if o.pk != actor.pk], f"{actor} has {verdict} {what}. {where}"
+    return None
+
+
 def can_take_step(user: User, visit: Visit, step: lifecycle.Step) -> bool:
     if not user.is_authenticated or user.authority_id != visit.school.authority_id:
         return False
@@ -376,6 +400,11 @@ def transition(
         visit=visit, from_status=visit.status, to_status=step.target, actor=actor,
         comment=comment, section_comments=section_comments,
     )
+    notice = _step_notice(visit, step, actor, link)
+    if notice and notice[0]:
+        users, body = notice
+        subject = f"{visit.template.short_title}: {visit.school.name}, {lifecycle.STATUS_LABELS[step.target].lower()}"
+        transaction.on_commit(lambda: _notify(users, subject, body))
     visit.status = step.target
     visit.save(update_fields=["status", "first_sent_at"])
     return visit

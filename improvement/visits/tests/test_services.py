@@ -263,3 +263,15 @@ def test_status_rows_are_immutable(officer, school):
         change.save()
     with pytest.raises(ValidationError):
         change.delete()
+
+
+def test_the_headteacher_is_asked_to_check_and_the_officer_hears_back(officer, head, school,
+                                                                      django_capture_on_commit_callbacks):
+    visit = make_visit(officer, school)
+    with django_capture_on_commit_callbacks(execute=True):
+        take(officer, visit, "send", link="https://example.test/visits/1/")
+    assert [m.to for m in mail.outbox] == [["headteacher@example.test"]]
+    assert "check" in mail.outbox[0].body and "https://example.test/visits/1/" in mail.outbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        take(head, visit, "mark_inaccurate", comment="Numbers are wrong")
+    assert mail.outbox[1].to == [officer.email] and "marked as inaccurate" in mail.outbox[1].body
