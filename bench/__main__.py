@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 SECTIONS = [
     "register",
     "imports",
+    "records",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
