@@ -6,11 +6,13 @@ from django.urls import reverse
 # (label, url name, permission needed). Apps add their entries here as they arrive.
 NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Schools", "schools:list", "schools.view_school_list"),
+    ("Portfolio", "decisions:portfolio", "decisions.view_portfolio"),
     ("Visits", "visits:list", "visits.view_visit_list"),
     ("Overdue actions", "actions:overdue", "actions.view_overdue_actions"),
     ("Good practice", "visits:good_practice", "visits.view_good_practice"),
     ("Concerns", "concerns:queue", "concerns.view_concern_queue"),
     ("Imports", "imports:list", "imports.view_import_log"),
+    ("Policy packs", "decisions:packs", "decisions.change_policy_packs"),
 ]
 
 

@@ -387,7 +387,8 @@ class Portfolio:
 
 def portfolio(*, user, as_of: date) -> Portfolio:
     """Every open school of the user's authority with its main decisions: 9 queries."""
-    schools = School.objects.visible_to(user).exclude(status=Status.CLOSED).order_by("name", "urn")
+    schools = (School.objects.visible_to(user).exclude(status=Status.CLOSED)
+               .select_related("latest_full_inspection").order_by("name", "urn"))
     evaluation = evaluate_schools(schools, authority=user.authority, as_of=as_of)
     networks: dict[int, set[int]] = defaultdict(set)
     for school_id, network_id in School.networks.through.objects.filter(
@@ -433,22 +434,24 @@ def filter_rows(rows: list[PortfolioRow], data: Mapping[str, Any]) -> list[Portf
     return result
 
 
-# Sort key -> function of a row; unknown values sort last in both directions.
+# Sort key -> function of a row giving (value unknown?, sort values...). Rows whose value is
+# unknown go last whichever the direction.
 PORTFOLIO_SORTS: dict[str, Any] = {
-    "name": lambda r: (r.school.name.lower(), r.school.urn),
-    "urn": lambda r: r.school.urn,
-    "phase": lambda r: (r.school.get_phase_display(), r.school.name.lower()),
+    "name": lambda r: (False, r.school.name.lower(), r.school.urn),
+    "urn": lambda r: (False, r.school.urn),
+    "phase": lambda r: (False, r.school.get_phase_display(), r.school.name.lower()),
     "category": lambda r: (r.la_category is None, r.la_category or 0, r.school.name.lower()),
     "entitlement": lambda r: (r.entitlement_number < 0, r.entitlement_number, r.school.name.lower()),
-    "support": lambda r: (r.support_rank, r.school.name.lower()),
-    "triggers": lambda r: (-len(r.triggers), r.school.name.lower()),
-    "window": lambda r: (not r.window_from, r.window_from or r.window_to, r.school.name.lower()),
+    "support": lambda r: (r.support_level is None, r.support_rank, r.school.name.lower()),
+    "triggers": lambda r: (False, -len(r.triggers), r.school.name.lower()),
+    "window": lambda r: (not (r.window_from or r.window_to), r.window_from or r.window_to, r.school.name.lower()),
 }
 
 
 def sort_rows(rows: list[PortfolioRow], sort: str) -> list[PortfolioRow]:
     key = PORTFOLIO_SORTS.get(sort.lstrip("-"), PORTFOLIO_SORTS["name"])
-    return sorted(rows, key=key, reverse=sort.startswith("-"))
+    ordered = sorted(rows, key=lambda r: key(r)[1:], reverse=sort.startswith("-"))
+    return [r for r in ordered if not key(r)[0]] + [r for r in ordered if key(r)[0]]
 
 
 def early_warning_rows(rows: list[PortfolioRow]) -> list[PortfolioRow]:

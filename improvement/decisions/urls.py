@@ -15,4 +15,7 @@ urlpatterns = [
     path("schools/<str:urn>/additional-visits/<int:pk>/withdraw/", views.additional_visits_withdraw,
          name="additional_visits_withdraw"),
     path("policy-packs/", views.packs, name="packs"),
+    path("portfolio/", views.portfolio, name="portfolio"),
+    path("portfolio/export.csv", views.portfolio_export, name="portfolio_export"),
+    path("portfolio/early-warning/", views.early_warning, name="early_warning"),
 ]

@@ -8,12 +8,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
+from improvement.core.csv_export import csv_response
 from improvement.decisions import selectors, services
 from improvement.decisions.forms import (
     AdditionalVisitsForm,
@@ -23,6 +25,7 @@ from improvement.decisions.forms import (
     FlagForm,
     OverrideForm,
     PackSettingForm,
+    PortfolioFilterForm,
     RevokeForm,
     WithdrawVisitsForm,
     apply_errors,
@@ -35,8 +38,9 @@ from improvement.decisions.models import (
     PackSettingChange,
     SchoolFlag,
 )
+from improvement.decisions.presenters import SUPPORT_LEVEL_ORDER
 from improvement.policy.calendar import academic_year_name, academic_year_of, academic_year_start
-from improvement.schools.models import School
+from improvement.schools.models import Network, School
 from improvement.schools.selectors import school_for_user
 
 
@@ -296,3 +300,67 @@ def packs(request: HttpRequest) -> HttpResponse:
         "form": form, "rows": rows, "catalogue": selectors.pack_catalogue(),
         "changes": list(PackSettingChange.objects.visible_to(request.user).select_related("changed_by")[:20]),
     }, form)
+
+
+# Portfolio ------------------------------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+def _portfolio(request: HttpRequest):
+    """The filter form, the whole portfolio (for authority totals) and the filtered, sorted rows."""
+    _require(request, "decisions.view_portfolio")
+    data = request.GET.copy()
+    for name in ("triggers", "early_warning"):
+        data.setdefault(name, "")
+    form = PortfolioFilterForm(data, user=request.user, support_levels=SUPPORT_LEVEL_ORDER)
+    valid = form.is_valid()
+    as_of = (form.cleaned_data.get("as_of") if valid else None) or timezone.localdate()
+    whole = selectors.portfolio(user=request.user, as_of=as_of)
+    rows = selectors.filter_rows(whole.rows, form.cleaned_data) if valid else whole.rows
+    sort = request.GET.get("sort", "name")
+    if sort.lstrip("-") not in selectors.PORTFOLIO_SORTS:
+        sort = "name"
+    return form, whole, selectors.sort_rows(rows, sort), sort
+
+
+@require_GET
+def portfolio(request: HttpRequest) -> HttpResponse:
+    form, whole, rows, sort = _portfolio(request)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "decisions/portfolio.html", {
+        "form": form, "portfolio": whole, "page": page, "matching": len(rows), "sort": sort,
+        "query_string": query.urlencode(),
+    })
+
+
+@require_GET
+def portfolio_export(request: HttpRequest) -> HttpResponse:
+    form, whole, rows, _ = _portfolio(request)
+    networks = dict(Network.objects.visible_to(request.user).values_list("pk", "name"))
+    header = ["URN", "School", "Phase", "Governance", "Networks", "LA category", "Kent support level",
+              "Entitlement", "Support level", "Triggers", "Early warning", "Ofsted window from",
+              "Ofsted window to", "Overridden decisions", "Decisions that cannot be made"]
+    lines = (
+        [
+            r.school.urn, r.school.name, r.school.get_phase_display(), r.school.get_governance_display(),
+            "; ".join(sorted(networks.get(n, "") for n in r.network_ids)),
+            r.la_category or "", r.kent_support_level,
+            "; ".join(f"{e.label}: {e.text}{' (overridden)' if e.overridden else ''}" for e in r.entitlements),
+            r.support_overridden and f"{r.support_overridden} (overridden)" or (r.support_level or ("", ""))[1],
+            "; ".join(r.triggers), "Yes" if r.early_warning else "No", r.window_from, r.window_to,
+            "; ".join(r.overridden), r.undecided,
+        ]
+        for r in rows
+    )
+    return csv_response(f"portfolio-{whole.as_of:%Y-%m-%d}.csv", header, lines)
+
+
+@require_GET
+def early_warning(request: HttpRequest) -> HttpResponse:
+    form, whole, _, _ = _portfolio(request)
+    rows = selectors.early_warning_rows(whole.rows)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "decisions/early_warning.html", {"form": form, "portfolio": whole, "page": page})
