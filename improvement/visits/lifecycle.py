@@ -42,7 +42,7 @@ STEPS: dict[str, Step] = {
         Step("send", "Send to the school for an accuracy check", frozenset({DRAFT}), SENT, OFFICER),
         Step("confirm_accurate", "Confirm the record is accurate", frozenset({SENT}), ACCURATE, HEADTEACHER),
         Step("mark_inaccurate", "Mark the record as inaccurate", frozenset({SENT}), INACCURATE, HEADTEACHER,
-             needs_comment=True, comment_label="Say what is inaccurate, section by section"),
+             needs_comment=True, comment_label="Anything else that is inaccurate (optional)"),
         Step("revise", "Revise the record", frozenset({INACCURATE}), DRAFT, OFFICER),
         Step("record_disagreement", "Record the disagreement and refer it to a senior adviser",
              frozenset({INACCURATE}), DISAGREEMENT, OFFICER, needs_comment=True,
