@@ -99,3 +99,15 @@ EXPECTATIONS += [
     Expectation("visits:share_with_chair", method="POST", build=lambda ctx: _pk(_distributed(ctx)),
                 allowed={"headteacher"}, ok_statuses=(302,)),
 ]
+
+
+def _amend_data(ctx):
+    visit = Visit.objects.get(school=ctx.school)
+    return {"version": visit.record.version, "achievement": "Amended in the matrix", "reason": "Correction"}
+
+
+EXPECTATIONS += [
+    Expectation("visits:amend", method="POST", build=lambda ctx: _pk(_distributed(ctx)), data=_amend_data,
+                allowed=OFFICERS, ok_statuses=(302, 409),
+                note="the second allowed role posts the first's version: the conflict page"),
+]
