@@ -20,6 +20,7 @@ SECTIONS = [
     "register",
     "imports",
     "records",
+    "policy",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
