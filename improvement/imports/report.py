@@ -124,6 +124,20 @@ class ImportReport:
     def outcome_label(self) -> str:
         return OUTCOME_LABELS.get(self.outcome, self.outcome)
 
+    def for_la(self, code: str) -> ImportReport:
+        """The report as one LA's import log shows it: its own counts and row errors only
+        (a command-line import may cover many authorities)."""
+        data = self.as_dict(max_problems=len(self.problems))
+        mine = [p for p in data["problems"] if p["la"] == code]
+        data["by_la"] = {c: counts for c, counts in data["by_la"].items() if c == code}
+        data["problems"] = mine
+        data["invalid_rows"] = len({(p["file"], p["line"]) for p in mine})
+        other = len(self.by_la) - len(data["by_la"])
+        if other:
+            data["notes"] = [*data["notes"], f"This import also covered {other} other LA(s); their figures are "
+                             "in their own import logs."]
+        return ImportReport.from_dict(data)
+
     # Lists for templates (a template looking up "items" on a Counter would get a count of 0).
     @property
     def skipped_list(self) -> list[tuple[str, int]]:

@@ -3,11 +3,13 @@ inspection outcome, recomputed for many schools at once."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from types import SimpleNamespace
 from typing import TypeVar
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from improvement.inspections.models import Inspection
@@ -91,5 +93,50 @@ def refresh_latest_inspections(school_ids: Iterable[int]) -> int:
         new = (latest.id if latest else None, frameworks.outcome_key(latest))
         if current.get(school_id) != new:
             changed.append(School(id=school_id, latest_full_inspection_id=new[0], latest_outcome=new[1]))
-    School.objects.bulk_update(changed, ["latest_full_inspection", "latest_outcome"], batch_size=500)
+    set_columns(School, [(s.id, s.latest_full_inspection_id, s.latest_outcome) for s in changed],
+                ["latest_full_inspection", "latest_outcome"])
     return len(changed)
+
+
+def set_columns(model, rows: list[tuple], field_names: list[str], batch_size: int = 500) -> None:
+    """UPDATE many rows to different values in one statement per batch: rows are (pk, value,
+    ...). Django's bulk_update builds a CASE per field and row, which takes seconds per
+    thousand rows; UPDATE ... FROM (VALUES ...) does the same in milliseconds. Writes the
+    columns directly: no signals, no history (use it only for denormalised columns)."""
+    if not rows:
+        return
+    vendor = connection.vendor
+    if vendor not in ("sqlite", "postgresql") or (vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 33)):
+        model.objects.bulk_update([model(pk=row[0], **dict(zip(field_names, row[1:], strict=True)))
+                                   for row in rows], field_names, batch_size=batch_size)
+        return
+    fields = [model._meta.pk, *(model._meta.get_field(name) for name in field_names)]
+    quote = connection.ops.quote_name
+    if vendor == "postgresql":
+        cells = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
+    else:
+        cells = ", ".join("%s" for _ in fields)
+    assignments = ", ".join(f"{quote(f.column)} = v.column{i + 2}" for i, f in enumerate(fields[1:]))
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        for batch in batched(rows, batch_size):
+            values_sql = ", ".join(f"({cells})" for _ in batch)
+            params = [f.get_db_prep_save(value, connection) for row in batch
+                      for f, value in zip(fields, row, strict=True)]
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (VALUES {values_sql}) AS v "  # noqa: S608 - names from the model
+                f"WHERE {table}.{quote(fields[0].column)} = v.column1",
+                params,
+            )
+
+
+def update_with_history(objs: list, model, fields: list[str], *, actor, reason: str, batch_size: int = 500) -> None:
+    """Save changed fields of many rows and record one history row each, attributed to the
+    actor with the reason (like simple-history's bulk_update_with_history, with a faster
+    UPDATE)."""
+    if not objs:
+        return
+    attnames = [model._meta.get_field(name).attname for name in fields]
+    set_columns(model, [(obj.pk, *(getattr(obj, a) for a in attnames)) for obj in objs], fields, batch_size)
+    model.history.bulk_history_create(objs, batch_size=batch_size, update=True, default_user=actor,
+                                      default_change_reason=reason)

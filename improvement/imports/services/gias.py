@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from improvement.accounts.models import Authority
 from improvement.imports import values
@@ -32,7 +32,12 @@ from improvement.imports.columns import MissingColumns, ResolvedHeader, resolve
 from improvement.imports.parsers import gias as parser
 from improvement.imports.reading import CsvTable, UnreadableFile
 from improvement.imports.report import UNKNOWN_LA, RowProblem, Skip
-from improvement.imports.services.common import batched, in_batches, refresh_latest_inspections
+from improvement.imports.services.common import (
+    batched,
+    in_batches,
+    refresh_latest_inspections,
+    update_with_history,
+)
 from improvement.imports.services.engine import Importer, ImportOptions, ParsedRow, file_date
 from improvement.schools.models import Governance, School, SchoolEvent, Status, Trust
 
@@ -210,8 +215,7 @@ class GiasImporter(Importer):
             self.report.events["trusts added"] += len(new_trusts)
         if renamed:
             self.report.events["trusts renamed"] += len(renamed)
-            bulk_update_with_history(renamed, Trust, ["name"], batch_size=WRITE_BATCH, default_user=actor,
-                                     default_change_reason=reason)
+            update_with_history(renamed, Trust, ["name"], actor=actor, reason=reason)
         trust_ids = {k: t.pk for k, t in plan.trusts.items() if t.pk}
 
         def trust_id(key: Any) -> int | None:
@@ -238,8 +242,7 @@ class GiasImporter(Importer):
                     setattr(school, name, value)
                 by_fields[tuple(sorted(changes))].append(school)
             for fields_changed, schools in by_fields.items():
-                bulk_update_with_history(schools, School, list(fields_changed), batch_size=WRITE_BATCH,
-                                         default_user=actor, default_change_reason=reason)
+                update_with_history(schools, School, list(fields_changed), actor=actor, reason=reason)
 
         events = [event for line, event in plan.events if line in valid_lines]
         SchoolEvent.objects.bulk_create(events, batch_size=WRITE_BATCH)
@@ -320,8 +323,7 @@ class GiasImporter(Importer):
             successors = list(School.objects.filter(id__in=batch))
             for school in successors:
                 school.predecessor_id = changes[school.id]
-            bulk_update_with_history(successors, School, ["predecessor"], batch_size=WRITE_BATCH,
-                                     default_user=self.options.actor, default_change_reason=reason)
+            update_with_history(successors, School, ["predecessor"], actor=self.options.actor, reason=reason)
         SchoolEvent.objects.bulk_create(events, batch_size=WRITE_BATCH)
         if changes:
             self.report.events["predecessor links set"] += len(changes)

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from improvement.accounts.models import Authority
 from improvement.imports import values
 from improvement.imports.columns import ResolvedHeader
 from improvement.imports.parsers import measures as parser
 from improvement.imports.report import UNKNOWN_LA, ImportReport
-from improvement.imports.services.common import batched, in_batches
+from improvement.imports.services.common import batched, in_batches, update_with_history
 from improvement.imports.services.engine import (
     Importer,
     ImportOptions,
@@ -138,8 +138,7 @@ class MeasuresImporter(Importer):
                     setattr(measure, name, value)
                 by_fields[tuple(sorted(updates[measure.id]))].append(measure)
             for fields_changed, measures in by_fields.items():
-                bulk_update_with_history(measures, ContextMeasure, list(fields_changed), batch_size=WRITE_BATCH,
-                                         default_user=actor, default_change_reason=reason)
+                update_with_history(measures, ContextMeasure, list(fields_changed), actor=actor, reason=reason)
 
 
 def import_measures(path: Path, options: ImportOptions, *, kind: str) -> ImportReport:

@@ -19,13 +19,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from improvement.accounts.models import Authority
 from improvement.imports.columns import ResolvedHeader
 from improvement.imports.parsers import ofsted as parser
 from improvement.imports.report import UNKNOWN_LA
-from improvement.imports.services.common import batched, in_batches, refresh_latest_inspections
+from improvement.imports.services.common import (
+    batched,
+    in_batches,
+    refresh_latest_inspections,
+    update_with_history,
+)
 from improvement.imports.services.engine import Importer, ParsedRow
 from improvement.inspections.models import Inspection
 from improvement.schools.models import School
@@ -144,8 +149,7 @@ class OfstedImporter(Importer):
                     setattr(inspection, name, value)
                 by_fields[tuple(sorted(updates[inspection.id]))].append(inspection)
             for fields_changed, inspections in by_fields.items():
-                bulk_update_with_history(inspections, Inspection, list(fields_changed), batch_size=WRITE_BATCH,
-                                         default_user=actor, default_change_reason=reason)
+                update_with_history(inspections, Inspection, list(fields_changed), actor=actor, reason=reason)
         changed = refresh_latest_inspections(
             {i.school_id for i in creates} | {school_id for _line, _pk, school_id, _c in valid_updates}
         )

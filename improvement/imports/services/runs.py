@@ -49,7 +49,8 @@ def log_command_run(*, kind: str, report: ImportReport, la_codes: frozenset[str]
         ImportRun(
             authority=authority, kind=kind, status=status, via_command=True, file_name=report.source[:255],
             academic_year=academic_year, skip_invalid=report.skip_invalid, started_at=now, finished_at=now,
-            phase="Finished", rows_done=report.rows_read, rows_total=report.rows_read, report=report.as_dict(),
+            phase="Finished", rows_done=report.rows_read, rows_total=report.rows_read,
+            report=(report.for_la(authority.code) if authority else report).as_dict(),
         )
         for authority in authorities
     ]

@@ -254,11 +254,14 @@ def test_a_links_file_with_the_wrong_columns_is_refused(gias_file, tmp_path):
     assert not School.objects.exists()
 
 
-def test_the_import_is_logged_for_each_la(gias_file, authority):
-    run(gias_file([gias_row("100101")]))
-    log = ImportRun.objects.get()
-    assert log.authority == authority and log.via_command and log.status == ImportRun.Status.SUCCEEDED
-    assert log.report["totals"]["created"] == 1
+def test_the_import_is_logged_for_each_la_with_only_its_own_figures(gias_file, authority, other_authority):
+    run(gias_file([gias_row("100101"), gias_row("100102", **{"LA (code)": "902"})]))
+    logs = {log.authority.code: log for log in ImportRun.objects.all()}
+    assert set(logs) == {"901", "902"}
+    mine = logs["901"]
+    assert mine.via_command and mine.status == ImportRun.Status.SUCCEEDED
+    assert list(mine.report["by_la"]) == ["901"] and mine.report["totals"]["created"] == 1
+    assert "1 other LA(s)" in mine.report["notes"][-1]
 
 
 def test_progress_is_plain_lines_when_not_a_terminal(gias_file):
