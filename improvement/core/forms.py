@@ -151,6 +151,8 @@ def govuk_formfield(db_field, **kwargs):
             label=capfirst(db_field.verbose_name),
             help_text=db_field.help_text,
         )
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
     formfield = db_field.formfield(**kwargs)
     if formfield is not None and isinstance(formfield.widget, forms.CheckboxSelectMultiple):
         formfield.widget = GovukCheckboxSelectMultiple(choices=formfield.widget.choices)
