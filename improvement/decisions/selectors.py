@@ -39,7 +39,7 @@ from improvement.decisions.presenters import (
 )
 from improvement.inspections.models import Inspection
 from improvement.policy import snapshot as policy
-from improvement.policy.calendar import academic_year_of
+from improvement.policy.calendar import academic_year_bounds, academic_year_of
 from improvement.policy.engine import evaluate_all
 from improvement.policy.packs import Pack, PackError, available_packs, load_pack
 from improvement.policy.rules import Decision
@@ -103,6 +103,20 @@ def known_decision_keys() -> dict[str, str]:
         for rule in load_pack(pack_id).rules:
             keys.setdefault(rule.key, rule.label)
     return keys
+
+
+def latest_covered_date(as_of: date) -> date | None:
+    """When no pack covers `as_of`'s academic year: the last day of the latest year a shipped
+    pack covers (to offer "show decisions as of" that day), if it is earlier."""
+    years = pack_years()
+    if not years or academic_year_of(as_of) in years:
+        return None
+    end = academic_year_bounds(years[-1])[1]
+    return end if end < as_of else None
+
+
+def as_of_query(day: date) -> str:
+    return f"as_of_day={day.day}&as_of_month={day.month}&as_of_year={day.year}"
 
 
 def pack_years() -> list[str]:
@@ -287,10 +301,15 @@ class SchoolPanel:
     @property
     def anchor_query(self) -> str:
         """The as-of date as a query string for links back to this panel ("" for today)."""
-        if self.is_today:
-            return ""
-        d = self.as_of
-        return f"as_of_day={d.day}&as_of_month={d.month}&as_of_year={d.year}"
+        return "" if self.is_today else as_of_query(self.as_of)
+
+    @property
+    def latest_covered(self) -> date | None:
+        return latest_covered_date(self.as_of) if not self.choice.packs else None
+
+    @property
+    def latest_covered_query(self) -> str:
+        return as_of_query(self.latest_covered) if self.latest_covered else ""
 
 
 def school_panel(*, user, school: School, query: Mapping[str, str]) -> SchoolPanel | None:
@@ -348,6 +367,14 @@ class Portfolio:
     as_of: date
     choice: PackChoice
     rows: list[PortfolioRow]
+
+    @property
+    def latest_covered(self) -> date | None:
+        return latest_covered_date(self.as_of) if not self.choice.packs else None
+
+    @property
+    def latest_covered_query(self) -> str:
+        return as_of_query(self.latest_covered) if self.latest_covered else ""
 
     @property
     def support_levels(self) -> list[tuple[str, str, int]]:

@@ -89,6 +89,9 @@ def test_no_pack_for_the_year_is_said_plainly(client_for, personas, school, time
     time_machine.move_to(date(2031, 10, 1))
     panel = _panel(_profile(client_for(personas["la_viewer"]), school))
     assert "No policy pack covers 2031/32" in panel
+    # ...and offers the latest year a pack covers.
+    assert "as_of_day=31&amp;as_of_month=8&amp;as_of_year=2026" in panel
+    assert "Show decisions as of 31 August 2026" in panel
 
 
 def test_future_as_of_date_is_refused_and_today_used(client_for, personas, school):

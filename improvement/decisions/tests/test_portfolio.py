@@ -155,6 +155,14 @@ def test_early_warning_list_is_sorted_by_window(client_for, personas, portfolio_
     assert "15 December 2023 to 15 June 2025" in response.content.decode()
 
 
+def test_a_year_no_pack_covers_offers_the_latest_covered(client_for, personas, school, time_machine):
+    time_machine.move_to(date(2031, 10, 1))
+    response = client_for(personas["la_admin"]).get(PORTFOLIO)
+    html = response.content.decode()
+    assert "No policy pack covers 2031/32" in html and "Show them as of 31 August 2026" in html
+    assert response.context["portfolio"].rows[0].entitlements == []
+
+
 def test_officer_of_another_authority_sees_only_their_own(client_for, personas, portfolio_schools, other_school):
     response = _get(client_for(personas["other_la_officer"]))
     assert _names(response) == ["Other LA School"]
