@@ -52,8 +52,9 @@ KINDS: dict[str, Kind] = {
             MeasureColumn(Measure.FSM_PERCENT, ("PNUMFSM", "percent_fsm", "fsm_percent")),
             MeasureColumn(Measure.DISADVANTAGED_PERCENT, ("PNUMFSMEVER", "PTFSM6CLA1A")),
             MeasureColumn(Measure.EAL_PERCENT, ("PNUMEAL", "percent_eal")),
-            # Performance tables: SENELSE = statement or EHC plan, SENELK = SEN support.
-            MeasureColumn(Measure.EHCP_PERCENT, ("PSENELSE", "PSENELEK", "percent_ehcp")),
+            # Performance tables: SENELSE (census) and SENELE (KS2) = EHC plan or statement,
+            # SENELK = SEN support. (SENELEK is the two together, not stored.)
+            MeasureColumn(Measure.EHCP_PERCENT, ("PSENELSE", "PSENELE", "percent_ehcp")),
             MeasureColumn(Measure.SEN_SUPPORT_PERCENT, ("PSENELK", "percent_sen_support")),
         )),
         Kind("absence", "Absence", (
