@@ -191,6 +191,7 @@ def seed_demo_authority() -> DemoSummary:
     # One closed school, succeeded by an academy that keeps its inspection history.
     _seed_conversion(authority, trusts[1], networks[0], rng)
     users = _seed_users(authority, schools, trusts, networks)
+    _seed_visits(authority, schools)
     return DemoSummary(authority=authority, schools=School.objects.filter(authority=authority).count(), users=users)
 
 
@@ -288,3 +289,59 @@ def _seed_users(authority, schools, trusts, networks) -> list[tuple[str, str, st
             networks[0].lead = user
             networks[0].save(update_fields=["lead"])
     return users
+
+
+def _seed_visits(authority: Authority, schools: list[School]) -> None:
+    """A few records at different points of their life, written through the visit services
+    so the demo shows the real lifecycle: distributed, awaiting the head's check, and a draft
+    that carries the first visit's open actions forward."""
+    from improvement.policy import record_templates
+    from improvement.visits import services as visit_services
+    from improvement.visits.models import Visit
+
+    officer = User.objects.get(email=f"officer@{DEMO_EMAIL_DOMAIN}")
+    head = User.objects.get(email=f"head@{DEMO_EMAIL_DOMAIN}")
+    head_school = head.school
+    if Visit.objects.filter(school__authority=authority).exists():
+        return
+    template = record_templates.get_template("coventry-cmo-record-of-visit", 1)
+    first = visit_services.create_visit(
+        actor=officer, school=head_school, template=template, day=date(2026, 9, 22),
+        focus="SEND & Inclusion", staff_present=[{"role": "Headteacher", "name": "HT"},
+                                                  {"role": "SENDCo", "name": "SENDCo"}],
+    )
+    record = first.record
+    content = dict(record.content)
+    content.update({
+        "on_the_ground_monitoring": (
+            "Learning walk with the SENDCo across Years 3 to 6. Most pupils with SEN support "
+            "were working on adapted tasks that matched their plans; in two classes adaptations "
+            "were less consistent and relied on adult support."
+        ),
+        "further_actions": [
+            {"text": "Share the adaptive teaching checklist with all class teachers", "lead": "SENDCo",
+             "by_when": "17/10/2026"},
+            {"text": "Review provision maps for pupils with EHC plans with parents", "lead": "HT",
+             "by_when": "11/12/2026"},
+        ],
+    })
+    visit_services.ensure_row_uids(template, content)
+    visit_services.save_record(actor=officer, visit=first, content=content, expected_version=record.version)
+    for actor, step in ((officer, "send"), (head, "confirm_accurate"), (officer, "finalise"),
+                        (officer, "distribute")):
+        visit_services.transition(actor=actor, visit=first, step_name=step)
+    # The second visit's draft carries the first visit's open actions forward for review.
+    visit_services.create_visit(
+        actor=officer, school=head_school, template=template, day=date(2026, 11, 17),
+        focus="Subject leadership",
+    )
+    awaiting = next(s for s in schools if s.pk != head_school.pk and s.phase == Phase.PRIMARY)
+    sent = visit_services.create_visit(actor=officer, school=awaiting, template=template,
+                                       day=date(2026, 10, 6), focus="Behaviour & Attitudes")
+    sent_content = dict(sent.record.content)
+    sent_content["on_the_ground_monitoring"] = (
+        "Pupil voice and a behaviour walk at lunchtime; routines were calm and consistent."
+    )
+    visit_services.save_record(actor=officer, visit=sent, content=sent_content,
+                               expected_version=sent.record.version)
+    visit_services.transition(actor=officer, visit=sent, step_name="send")

@@ -60,8 +60,12 @@ def demo_content() -> dict[str, list[tuple]]:
 
 
 def counts() -> dict[str, int]:
+    from improvement.actions.models import Action
+    from improvement.visits.models import Visit
+
     return {model.__name__: model.objects.count()
-            for model in (Authority, User, School, Network, Trust, Inspection, ContextMeasure, SchoolEvent)}
+            for model in (Authority, User, School, Network, Trust, Inspection, ContextMeasure, SchoolEvent,
+                          Visit, Action)}
 
 
 @pytest.fixture
@@ -135,6 +139,14 @@ def assert_demo_has_the_variety_the_product_needs(client) -> None:
     # Every inspection is valid for its era: the demo obeys the same rules as the forms.
     for inspection in inspections:
         inspection.full_clean()
+
+    # Visit records at different points of their life, and actions carried forward.
+    from improvement.actions.models import Action
+    from improvement.visits.models import Visit
+
+    visits = Visit.objects.filter(school__authority=authority)
+    assert set(visits.values_list("status", flat=True)) == {"draft", "sent_for_accuracy_check", "distributed"}
+    assert Action.objects.filter(school__authority=authority).count() >= 2
 
     # The printed logins work.
     response = client.post("/accounts/login/", {"username": "admin@marlowevale.example", "password": DEMO_PASSWORD})

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from improvement.core.demo import DEMO_PASSWORD, seed_demo_authority
 
@@ -20,7 +21,10 @@ class Command(BaseCommand):
                 "Refusing to seed demo users with a published password while DEBUG is off. "
                 "Use --allow-production only on a throwaway demo server."
             )
-        summary = seed_demo_authority()
+        # The seeded records go through the real services, which e-mail heads and officers;
+        # nobody should receive mail about demo data.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            summary = seed_demo_authority()
         self.stdout.write(self.style.SUCCESS(f"Demo authority: {summary.authority} with {summary.schools} schools."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for role, email, sees in summary.users:
