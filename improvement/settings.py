@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "improvement.concerns",
     "improvement.imports",
     "improvement.decisions",
+    "improvement.planning",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("concerns/", include("improvement.concerns.urls")),
     path("imports/", include("improvement.imports.urls")),
     path("", include("improvement.decisions.urls")),
+    path("planning/", include("improvement.planning.urls")),
 ]
 
 handler403 = "improvement.core.views.permission_denied"

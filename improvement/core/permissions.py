@@ -130,3 +130,20 @@ rules.add_perm("decisions.view_school_decisions", la_staff_in_authority)
 rules.add_perm("decisions.record_school_decisions", is_policy_officer & in_users_authority)
 rules.add_perm("decisions.view_portfolio", is_la_staff)
 rules.add_perm("decisions.change_policy_packs", is_la_admin)
+
+# --- Visit planning (improvement/planning) -----------------------------------------------------
+# Every LA role reads who each school's officer is and how continuous support has been; senior
+# advisers and LA administrators allocate officers; the handover checklist is ticked by them or
+# by the outgoing or incoming officer. School-side users see none of it.
+is_allocator = _has_role(Role.SENIOR_ADVISER, Role.LA_ADMIN)
+
+
+@rules.predicate
+def is_handover_officer(user, handover) -> bool:
+    return user.pk in (handover.from_officer_id, handover.to_officer_id)
+
+
+rules.add_perm("planning.view_allocations", is_la_staff)
+rules.add_perm("planning.allocate_officer", is_allocator & in_users_authority)
+rules.add_perm("planning.view_handover", la_staff_in_authority)
+rules.add_perm("planning.tick_handover", (is_allocator | is_handover_officer) & la_staff_in_authority)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlanningConfig(AppConfig):
+    name = "improvement.planning"
+    verbose_name = "Visit planning"

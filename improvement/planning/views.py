@@ -1,0 +1,119 @@
+"""Pages for visit planning: officer allocation, continuity and the handover checklist. Views
+check permissions and hand over to services and selectors; they hold no rules."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from improvement.decisions.forms import apply_errors
+from improvement.planning import selectors, services
+from improvement.planning.forms import AllocationForm, TickForm
+from improvement.planning.models import Handover
+from improvement.policy.calendar import academic_year_name, academic_year_of, academic_year_start
+from improvement.schools.selectors import school_for_user
+
+
+def _require(request: HttpRequest, perm: str, obj=None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _year(request: HttpRequest) -> str:
+    """The academic year in ?year=, or the current one when it is missing or malformed."""
+    value = request.GET.get("year", "")
+    try:
+        academic_year_start(value)
+    except ValueError:
+        return academic_year_of(timezone.localdate())
+    return value
+
+
+def _years_around(selected: str) -> list[str]:
+    start = academic_year_start(academic_year_of(timezone.localdate()))
+    return sorted({academic_year_name(start + n) for n in (-2, -1, 0, 1)} | {selected}, reverse=True)
+
+
+def _allocation_url(school, year: str) -> str:
+    return reverse("planning:school_allocation", kwargs={"urn": school.urn}) + f"?year={year}"
+
+
+@require_GET
+def allocations(request: HttpRequest) -> HttpResponse:
+    _require(request, "planning.view_allocations")
+    year = _year(request)
+    overview = selectors.allocation_overview(user=request.user, academic_year=year)
+    return render(request, "planning/allocations.html", {
+        "overview": overview, "years": _years_around(year),
+        "can_allocate": request.user.has_perm("planning.allocate_officer", request.user),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def school_allocation(request: HttpRequest, urn: str) -> HttpResponse:
+    school = school_for_user(user=request.user, urn=urn)
+    _require(request, "planning.view_handover", school)
+    year = _year(request)
+    can_allocate = request.user.has_perm("planning.allocate_officer", school)
+    if request.method == "POST" and not can_allocate:
+        raise PermissionDenied
+    form = None
+    if can_allocate:
+        form = AllocationForm(request.POST if request.method == "POST" else None,
+                              officers=selectors.officer_choices(request.user))
+        if request.method == "POST" and form.is_valid():
+            try:
+                allocation = services.allocate_officer(actor=request.user, school=school, academic_year=year,
+                                                       **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                if hasattr(allocation, "handover"):
+                    messages.success(request, f"{allocation.officer} is now the officer for {year}. "
+                                              "The handover checklist has started.")
+                    return redirect("planning:handover", pk=allocation.handover.pk)
+                messages.success(request, f"{allocation.officer} is now the officer for {year}.")
+                return redirect(_allocation_url(school, year))
+    state = selectors.allocation_states([school.pk], year).get(school.pk, selectors.AllocationState())
+    handovers = selectors.handovers_for(school)
+    context = {
+        "school": school, "year": year, "years": _years_around(year), "form": form, "state": state,
+        "history": selectors.school_allocations(school=school),
+        "handovers": [(h, selectors.is_handover_complete(h)) for h in handovers],
+        "window": selectors.continuity_years(year),
+    }
+    status = 400 if form is not None and form.is_bound and form.errors else 200
+    return render(request, "planning/school_allocation.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def handover(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        Handover.objects.visible_to(request.user).select_related("school", "from_officer", "to_officer",
+                                                                 "allocation"),
+        pk=pk,
+    )
+    _require(request, "planning.view_handover", item)
+    can_tick = request.user.has_perm("planning.tick_handover", item)
+    form = TickForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not can_tick:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.tick_handover_item(actor=request.user, handover=item, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "Ticked.")
+                return redirect("planning:handover", pk=item.pk)
+    fresh = selectors.handovers_for(item.school)
+    item = next(h for h in fresh if h.pk == item.pk)
+    context = {"handover": item, "school": item.school, "lines": selectors.checklist_lines(item),
+               "complete": selectors.is_handover_complete(item), "can_tick": can_tick, "form": form}
+    return render(request, "planning/handover.html", context, status=400 if form.is_bound and form.errors else 200)
