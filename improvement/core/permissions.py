@@ -147,3 +147,15 @@ rules.add_perm("planning.view_allocations", is_la_staff)
 rules.add_perm("planning.allocate_officer", is_allocator & in_users_authority)
 rules.add_perm("planning.view_handover", la_staff_in_authority)
 rules.add_perm("planning.tick_handover", (is_allocator | is_handover_officer) & la_staff_in_authority)
+
+
+@rules.predicate
+def is_planned_visit_officer(user, planned_visit) -> bool:
+    return planned_visit.officer_id == user.pk
+
+
+rules.add_perm("planning.view_plan", is_la_staff)
+rules.add_perm("planning.run_planner", is_allocator)
+rules.add_perm("planning.view_planned_visit", la_staff_in_authority)
+rules.add_perm("planning.change_planned_visit",
+               (is_allocator | (is_visiting_officer & is_planned_visit_officer)) & la_staff_in_authority)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from improvement.core.forms import GovukDateField
 from improvement.planning import handover as checklist
 
 
@@ -31,3 +32,28 @@ class TickForm(forms.Form):
                         "invalid_choice": "Choose an item of the checklist."},
     )
     note = forms.CharField(label="Note (optional)", required=False, max_length=300)
+
+
+class PlanRunForm(forms.Form):
+    visits_per_week = forms.IntegerField(
+        label="Most visits an officer makes in a week", min_value=1, max_value=25, initial=5,
+        help_text="The planner never books an officer for more visits than this in any week.",
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+        error_messages={"required": "Enter the most visits an officer makes in a week.",
+                        "invalid": "Enter a whole number of visits, like 5.",
+                        "min_value": "Enter a number of visits a week from 1 to 25.",
+                        "max_value": "Enter a number of visits a week from 1 to 25."},
+    )
+
+
+class PlanStatusForm(forms.Form):
+    to_status = forms.ChoiceField(
+        choices=[("agreed", "Agreed with the school"), ("completed", "Completed"), ("cancelled", "Cancelled")],
+        widget=forms.HiddenInput, error_messages={"required": "Choose what happened to the visit.",
+                                                  "invalid_choice": "Choose what happened to the visit."},
+    )
+    reason = forms.CharField(label="Reason", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MoveForm(forms.Form):
+    day = GovukDateField(label="New date", help_text="For example, 27 3 2026")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from improvement.core.scoping import ScopedQuerySet
 from improvement.planning.handover import CHECKLIST
@@ -82,3 +84,73 @@ class HandoverTick(ImmutableRow):
 
     def __str__(self) -> str:
         return f"{self.item} ticked by {self.ticked_by}"
+
+
+class PlanStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    AGREED = "agreed", "Agreed with the school"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PlannedVisit(models.Model):
+    """One entitled visit in the year's plan, identified by (school, year, kind, sequence).
+
+    The planner proposes it; officers move it, agree it with the school, complete it (linking
+    the Visit whose record was written) or cancel it with a reason. Its status is the latest
+    of its immutable PlannedVisitStatusChange rows; date and officer changes are in history.
+    """
+
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="planned_visits")
+    academic_year = models.CharField(max_length=7, db_index=True)
+    kind = models.CharField(max_length=60)  # "visit" (Coventry) or a schedule item ("autumn")
+    sequence = models.PositiveSmallIntegerField(default=1)
+    label = models.CharField(max_length=200)
+    target_half_term = models.PositiveSmallIntegerField()
+    outside_target = models.BooleanField(default=False)
+    date = models.DateField("planned date")
+    officer = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="planned_visits")
+    status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.PROPOSED)
+    visit = models.OneToOneField("visits.Visit", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="planned_visit")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope_authority_path = "school__authority_id"
+    scope_school_path = "school_id"
+
+    class Meta:
+        ordering = ["date", "school__name", "pk"]
+        indexes = [models.Index(fields=["academic_year", "date"]), models.Index(fields=["officer", "date"])]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "academic_year", "kind", "sequence"],
+                                    name="one_planned_visit_per_entitlement"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}, {self.school.name}, {self.date:%d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:visit", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (PlanStatus.PROPOSED, PlanStatus.AGREED)
+
+
+class PlannedVisitStatusChange(ImmutableRow):
+    planned_visit = models.ForeignKey(PlannedVisit, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=PlanStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=PlanStatus.choices)
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = "planned visit status change"
+
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} -> {self.to_status}"

@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from improvement.accounts.models import User
 from improvement.planning import handover as checklist
-from improvement.planning.models import Handover, HandoverTick, OfficerAllocation
+from improvement.planning.models import (
+    Handover,
+    HandoverTick,
+    OfficerAllocation,
+    PlannedVisit,
+    PlannedVisitStatusChange,
+    PlanStatus,
+)
 from improvement.planning.services import OFFICER_ROLES
 from improvement.policy.calendar import academic_year_name, academic_year_start
 from improvement.schools.models import School, Status
@@ -127,3 +134,45 @@ def checklist_lines(handover: Handover) -> list[ChecklistLine]:
 
 def is_handover_complete(handover: Handover) -> bool:
     return checklist.is_complete({tick.item for tick in handover.ticks.all()})
+
+
+# The yearly plan --------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanSummary:
+    academic_year: str
+    by_status: dict[str, int]
+    outside_target: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+def planned_visits(*, user: User, academic_year: str, officer_id: int | None = None,
+                   status: str = "") -> QuerySet[PlannedVisit]:
+    queryset = PlannedVisit.objects.visible_to(user).filter(academic_year=academic_year)
+    if officer_id:
+        queryset = queryset.filter(officer_id=officer_id)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.select_related("school", "officer").order_by("date", "school__name", "pk")
+
+
+def plan_summary(queryset: QuerySet[PlannedVisit], academic_year: str) -> PlanSummary:
+    by_status = {s.value: 0 for s in PlanStatus}
+    for status, count in queryset.order_by().values_list("status").annotate(n=Count("pk")):
+        by_status[status] = count
+    outside = queryset.filter(outside_target=True, status__in=(PlanStatus.PROPOSED, PlanStatus.AGREED)).count()
+    return PlanSummary(academic_year, by_status, outside)
+
+
+def planned_visit_for_user(*, user: User, pk: int) -> PlannedVisit:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        PlannedVisit.objects.visible_to(user).select_related("school", "officer", "visit").prefetch_related(
+            Prefetch("status_changes", queryset=PlannedVisitStatusChange.objects.select_related("actor"))),
+        pk=pk,
+    )

@@ -3,15 +3,40 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from improvement.accounts.models import User
+from improvement.accounts.models import Authority, User
 from improvement.accounts.roles import Role
+from improvement.core.history import save_with_history
 from improvement.planning import handover as checklist
-from improvement.planning.models import Handover, HandoverTick, OfficerAllocation
-from improvement.policy.calendar import academic_year_start
-from improvement.schools.models import School
+from improvement.planning import planner
+from improvement.planning.entitlements import VISIT_DECISION_KEYS, needs_for_school
+from improvement.planning.models import (
+    Handover,
+    HandoverTick,
+    OfficerAllocation,
+    PlannedVisit,
+    PlannedVisitStatusChange,
+    PlanStatus,
+)
+from improvement.policy.calendar import (
+    DEFAULT_CALENDAR,
+    AcademicCalendar,
+    academic_year_bounds,
+    academic_year_of,
+    academic_year_start,
+)
+from improvement.schools.models import School, Status
+from improvement.visits.models import Visit
+
+OPEN_SCHOOL_STATUSES = (Status.OPEN, Status.PROPOSED_TO_CLOSE)
+OPEN_PLAN_STATUSES = (PlanStatus.PROPOSED, PlanStatus.AGREED)
 
 ALLOCATING_ROLES = (Role.SENIOR_ADVISER, Role.LA_ADMIN)
 OFFICER_ROLES = (Role.MONITORING_OFFICER, Role.SENIOR_ADVISER)
@@ -52,6 +77,11 @@ def allocate_officer(
     )
     if before is not None and before.officer_id != officer.pk:
         Handover.objects.create(allocation=allocation, school=school, from_officer=before.officer, to_officer=officer)
+    # The year's visits still to happen go to the new officer.
+    for planned in PlannedVisit.objects.filter(school=school, academic_year=academic_year,
+                                               status__in=OPEN_PLAN_STATUSES).exclude(officer=officer):
+        planned.officer = officer
+        save_with_history(planned, actor=actor, reason="New officer allocated", update_fields=["officer"])
     return allocation
 
 
@@ -72,3 +102,164 @@ def tick_handover_item(*, actor: User, handover: Handover, item: str, note: str 
             return HandoverTick.objects.create(handover=handover, item=item, note=note.strip()[:300], ticked_by=actor)
     except IntegrityError as error:
         raise ValidationError({"item": "That item has already been ticked."}) from error
+
+
+# The yearly plan ----------------------------------------------------------------------------------
+
+MAX_VISITS_PER_WEEK = 25
+
+
+@dataclass
+class PlanRun:
+    academic_year: str
+    created: list[PlannedVisit] = field(default_factory=list)
+    unplaced: list[tuple[School, planner.Unplaced]] = field(default_factory=list)
+    undecided: list[tuple[School, str]] = field(default_factory=list)
+
+
+def _plan_calendar(choice_packs, decisions_packs: set[str]) -> AcademicCalendar:
+    """The term dates of the pack that decides the visits (Kent's handbook dates), else England's."""
+    for pack in choice_packs:
+        if pack.id in decisions_packs:
+            return pack.calendar
+    return DEFAULT_CALENDAR
+
+
+@transaction.atomic
+def plan_visits(*, actor: User, academic_year: str, visits_per_week: int, today: date | None = None) -> PlanRun:
+    """Add to the year's plan every entitled visit not yet planned (idempotent)."""
+    from improvement.decisions.selectors import evaluate_schools
+
+    if actor.role not in ALLOCATING_ROLES:
+        raise PermissionDenied("Only senior advisers and LA administrators run the planner.")
+    try:
+        first_day, last_day = academic_year_bounds(academic_year)
+    except ValueError as error:
+        raise ValidationError({"academic_year": "Enter the academic year like 2025/26."}) from error
+    if not 1 <= visits_per_week <= MAX_VISITS_PER_WEEK:
+        raise ValidationError({"visits_per_week": f"Enter a number of visits a week from 1 to {MAX_VISITS_PER_WEEK}."})
+    today = today or timezone.localdate()
+    if today > last_day:
+        raise ValidationError({"academic_year": f"{academic_year} is over: plan this year or next."})
+    # One planner run at a time per authority: runs queue on the authority's row.
+    authority = Authority.objects.select_for_update().get(pk=actor.authority_id)
+    schools = School.objects.filter(authority=authority, status__in=OPEN_SCHOOL_STATUSES).order_by("name", "urn")
+    as_of = min(max(today, first_day), last_day)
+    evaluation = evaluate_schools(schools, authority=authority, as_of=as_of)
+    visit_packs = {d.pack for se in evaluation.schools for d in se.decisions if d.key in VISIT_DECISION_KEYS}
+    calendar = _plan_calendar(evaluation.choice.packs, visit_packs)
+
+    from improvement.planning.selectors import allocation_states
+
+    by_id = {se.school.pk: se.school for se in evaluation.schools}
+    states = allocation_states(list(by_id), academic_year)
+    run = PlanRun(academic_year)
+    needs: list[planner.VisitNeed] = []
+    for se in evaluation.schools:
+        school_needs, undecided = needs_for_school(
+            school_id=se.school.pk, decisions=se.decisions, overrides=se.overrides, calendar=calendar,
+            academic_year=academic_year)
+        needs.extend(school_needs)
+        run.undecided.extend((se.school, label) for label in undecided)
+    existing = [
+        planner.PlannedSlot(school_id, kind, sequence, day, officer_id, status == PlanStatus.CANCELLED)
+        for school_id, kind, sequence, day, officer_id, status in PlannedVisit.objects.filter(
+            school__authority=authority, academic_year=academic_year,
+        ).values_list("school_id", "kind", "sequence", "date", "officer_id", "status")
+    ]
+    officer_of = {pk: state.current.officer_id for pk, state in states.items() if state.current is not None}
+    plan = planner.plan_year(
+        academic_year=academic_year, needs=needs, calendar=calendar, officer_of=officer_of, existing=existing,
+        default_capacity=visits_per_week, not_before=max(first_day, today + timedelta(days=1)),
+    )
+    rows = [
+        PlannedVisit(school_id=p.school_id, academic_year=academic_year, kind=p.kind, sequence=p.sequence,
+                     label=p.label, target_half_term=p.target_half_term, outside_target=p.outside_target,
+                     date=p.day, officer_id=p.officer_id, status=PlanStatus.PROPOSED)
+        for p in plan.proposals
+    ]
+    run.created = bulk_create_with_history(rows, PlannedVisit, default_user=actor,
+                                           default_change_reason="Proposed by the planner")
+    created = list(PlannedVisit.objects.filter(
+        school__authority=authority, academic_year=academic_year, status_changes__isnull=True))
+    PlannedVisitStatusChange.objects.bulk_create([
+        PlannedVisitStatusChange(planned_visit=row, from_status="", to_status=PlanStatus.PROPOSED, actor=actor,
+                                 reason="Proposed by the planner")
+        for row in created
+    ])
+    run.unplaced = [(by_id[u.school_id], u) for u in plan.unplaced]
+    return run
+
+
+def may_change_plan(user: User, planned: PlannedVisit) -> bool:
+    if user.authority_id != planned.school.authority_id:
+        return False
+    return user.role in ALLOCATING_ROLES or (user.role in OFFICER_ROLES and planned.officer_id == user.pk)
+
+
+_NEXT = {
+    PlanStatus.PROPOSED: {PlanStatus.AGREED, PlanStatus.CANCELLED},
+    PlanStatus.AGREED: {PlanStatus.COMPLETED, PlanStatus.CANCELLED},
+    PlanStatus.COMPLETED: set(),
+    PlanStatus.CANCELLED: set(),
+}
+
+
+def allowed_steps(planned: PlannedVisit) -> set[str]:
+    return set(_NEXT[PlanStatus(planned.status)])
+
+
+@transaction.atomic
+def change_plan_status(
+    *, actor: User, planned: PlannedVisit, to_status: str, reason: str = "", today: date | None = None
+) -> PlannedVisitStatusChange:
+    """proposed -> agreed -> completed, or cancelled (with a reason) from either open status."""
+    if not may_change_plan(actor, planned):
+        raise PermissionDenied("Only the visit's officer, senior advisers and administrators change the plan.")
+    planned = PlannedVisit.objects.select_for_update().get(pk=planned.pk)
+    if to_status not in _NEXT[PlanStatus(planned.status)]:
+        raise ValidationError(f"A {planned.get_status_display().lower()} visit cannot become {to_status}.")
+    reason = reason.strip()
+    if to_status == PlanStatus.CANCELLED and not reason:
+        raise ValidationError({"reason": "Enter why the visit is cancelled."})
+    if to_status == PlanStatus.COMPLETED:
+        if planned.date > (today or timezone.localdate()):
+            raise ValidationError("A visit cannot be completed before its date. Move it first if it happened earlier.")
+        planned.visit = (Visit.objects.filter(school_id=planned.school_id, date=planned.date)
+                         .filter(planned_visit__isnull=True).order_by("pk").first())
+    change = PlannedVisitStatusChange.objects.create(
+        planned_visit=planned, from_status=planned.status, to_status=to_status, reason=reason, actor=actor)
+    planned.status = to_status
+    save_with_history(planned, actor=actor, reason=reason or PlanStatus(to_status).label,
+                      update_fields=["status", "visit"])
+    return change
+
+
+@transaction.atomic
+def move_planned_visit(*, actor: User, planned: PlannedVisit, day: date, calendar: AcademicCalendar | None = None
+                       ) -> PlannedVisit:
+    """A new date on a school day of the same year; an agreed visit must then be agreed again."""
+    if not may_change_plan(actor, planned):
+        raise PermissionDenied("Only the visit's officer, senior advisers and administrators change the plan.")
+    planned = PlannedVisit.objects.select_for_update().get(pk=planned.pk)
+    if not planned.is_open:
+        raise ValidationError("Only proposed or agreed visits can be moved.")
+    if academic_year_of(day) != planned.academic_year:
+        raise ValidationError({"day": f"Choose a date in {planned.academic_year}."})
+    calendar = calendar or DEFAULT_CALENDAR
+    if not calendar.is_school_day(day):
+        raise ValidationError({"day": "Choose a school day: not a weekend, school holiday or bank holiday."})
+    if day == planned.date:
+        raise ValidationError({"day": "The visit is already on that date."})
+    old = planned.date
+    planned.date = day
+    half_term = calendar.half_term_containing(day)
+    planned.outside_target = half_term is None or half_term.number != planned.target_half_term
+    reason = f"Moved from {old:%-d %B %Y} to {day:%-d %B %Y}"
+    if planned.status == PlanStatus.AGREED:
+        PlannedVisitStatusChange.objects.create(
+            planned_visit=planned, from_status=PlanStatus.AGREED, to_status=PlanStatus.PROPOSED, actor=actor,
+            reason=f"{reason}: to be agreed with the school again")
+        planned.status = PlanStatus.PROPOSED
+    save_with_history(planned, actor=actor, reason=reason, update_fields=["date", "outside_target", "status"])
+    return planned

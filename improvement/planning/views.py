@@ -3,8 +3,11 @@ check permissions and hand over to services and selectors; they hold no rules.""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,8 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from improvement.decisions.forms import apply_errors
 from improvement.planning import selectors, services
-from improvement.planning.forms import AllocationForm, TickForm
-from improvement.planning.models import Handover
+from improvement.planning.forms import (
+    AllocationForm,
+    MoveForm,
+    PlanRunForm,
+    PlanStatusForm,
+    TickForm,
+)
+from improvement.planning.models import Handover, PlanStatus
 from improvement.policy.calendar import academic_year_name, academic_year_of, academic_year_start
 from improvement.schools.selectors import school_for_user
 
@@ -117,3 +126,99 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"handover": item, "school": item.school, "lines": selectors.checklist_lines(item),
                "complete": selectors.is_handover_complete(item), "can_tick": can_tick, "form": form}
     return render(request, "planning/handover.html", context, status=400 if form.is_bound and form.errors else 200)
+
+
+# The yearly plan --------------------------------------------------------------------------------
+
+
+def _plan_url(year: str) -> str:
+    return reverse("planning:plan") + f"?year={year}"
+
+
+@require_GET
+def plan(request: HttpRequest) -> HttpResponse:
+    _require(request, "planning.view_plan")
+    year = _year(request)
+    officers = list(selectors.officer_choices(request.user))
+    officer_id = next((o.pk for o in officers if str(o.pk) == request.GET.get("officer", "")), None)
+    status = request.GET.get("status", "")
+    status = status if status in PlanStatus.values else ""
+    queryset = selectors.planned_visits(user=request.user, academic_year=year, officer_id=officer_id, status=status)
+    page = Paginator(queryset, 100).get_page(request.GET.get("page"))
+    can_run = request.user.has_perm("planning.run_planner")
+    return render(request, "planning/plan.html", {
+        "year": year, "years": _years_around(year), "page": page, "officers": officers,
+        "officer_id": officer_id, "status": status, "statuses": PlanStatus.choices,
+        "summary": selectors.plan_summary(
+            selectors.planned_visits(user=request.user, academic_year=year, officer_id=officer_id), year),
+        "form": PlanRunForm() if can_run else None,
+        "query": urlencode({k: v for k, v in (("year", year), ("officer", officer_id or ""), ("status", status)) if v}),
+    })
+
+
+@require_http_methods(["POST"])
+def plan_run(request: HttpRequest) -> HttpResponse:
+    _require(request, "planning.run_planner")
+    year = _year(request)
+    form = PlanRunForm(request.POST)
+    if form.is_valid():
+        try:
+            run = services.plan_visits(actor=request.user, academic_year=year,
+                                       visits_per_week=form.cleaned_data["visits_per_week"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            return render(request, "planning/plan_run.html", {"run": run, "year": year})
+    return render(request, "planning/plan_run_error.html", {"form": form, "year": year}, status=400)
+
+
+def _visit_context(request: HttpRequest, planned, **forms) -> dict:
+    can_change = request.user.has_perm("planning.change_planned_visit", planned)
+    return {
+        "planned": planned, "school": planned.school, "can_change": can_change,
+        "steps": services.allowed_steps(planned) if can_change else set(),
+        "move_form": forms.get("move_form") or (MoveForm() if can_change and planned.is_open else None),
+        "status_form": forms.get("status_form") or PlanStatusForm(),
+        "form": forms.get("move_form") or forms.get("status_form"),
+    }
+
+
+@require_GET
+def planned_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.planned_visit_for_user(user=request.user, pk=pk)
+    _require(request, "planning.view_planned_visit", item)
+    return render(request, "planning/planned_visit.html", _visit_context(request, item))
+
+
+@require_http_methods(["POST"])
+def planned_visit_status(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.planned_visit_for_user(user=request.user, pk=pk)
+    _require(request, "planning.change_planned_visit", item)
+    form = PlanStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_plan_status(actor=request.user, planned=item, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"The visit is now {PlanStatus(form.cleaned_data['to_status']).label.lower()}.")
+            return redirect(item.get_absolute_url())
+    item = selectors.planned_visit_for_user(user=request.user, pk=pk)
+    return render(request, "planning/planned_visit.html", _visit_context(request, item, status_form=form), status=400)
+
+
+@require_http_methods(["POST"])
+def planned_visit_move(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.planned_visit_for_user(user=request.user, pk=pk)
+    _require(request, "planning.change_planned_visit", item)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.move_planned_visit(actor=request.user, planned=item, day=form.cleaned_data["day"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"The visit is now on {form.cleaned_data['day']:%-d %B %Y}.")
+            return redirect(item.get_absolute_url())
+    item = selectors.planned_visit_for_user(user=request.user, pk=pk)
+    return render(request, "planning/planned_visit.html", _visit_context(request, item, move_form=form), status=400)

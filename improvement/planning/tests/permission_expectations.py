@@ -8,11 +8,20 @@ officer). The officer of another authority gets 404 for our schools and handover
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils import timezone
 
 from improvement.core.tests.matrix import LA_STAFF, Expectation
 from improvement.planning.handover import CHECKLIST
-from improvement.planning.models import Handover, HandoverTick, OfficerAllocation
+from improvement.planning.models import (
+    Handover,
+    HandoverTick,
+    OfficerAllocation,
+    PlannedVisit,
+    PlannedVisitStatusChange,
+    PlanStatus,
+)
 from improvement.policy.calendar import academic_year_of
 
 ALLOCATORS = frozenset({"la_admin", "senior_adviser"})
@@ -59,4 +68,38 @@ EXPECTATIONS = [
     Expectation("planning:handover", LA_STAFF, build=_handover),
     Expectation("planning:handover", ALLOCATORS | {"monitoring_officer"}, build=_handover, method="POST",
                 data=_tick_data),
+]
+
+
+def _planned(ctx, status=PlanStatus.PROPOSED):
+    officer = ctx.personas["monitoring_officer"]
+    item = PlannedVisit.objects.create(school=ctx.school, academic_year="2025/26", kind="visit",
+                                       sequence=PlannedVisit.objects.count() + 1, label="Visit",
+                                       target_half_term=2, date=date(2025, 11, 12), officer=officer, status=status)
+    PlannedVisitStatusChange.objects.create(planned_visit=item, to_status=status, actor=officer)
+    return {"pk": item.pk}
+
+
+def _agree(ctx):
+    PlannedVisit.objects.filter(status=PlanStatus.AGREED).update(status=PlanStatus.PROPOSED)
+    return {"to_status": "agreed"}
+
+
+def _move(ctx):
+    # Alternate between two school days so that every allowed role really moves the visit.
+    current = PlannedVisit.objects.get().date
+    day = date(2025, 11, 13) if current != date(2025, 11, 13) else date(2025, 11, 14)
+    return {"day_day": day.day, "day_month": day.month, "day_year": day.year}
+
+
+PLAN_CHANGERS = ALLOCATORS | {"monitoring_officer"}  # the monitoring officer is the visit's officer
+
+EXPECTATIONS += [
+    Expectation("planning:plan", LA_STAFF | {"other_la_officer"},
+                note="another authority's officer sees their own (empty) plan"),
+    Expectation("planning:plan_run", ALLOCATORS, method="POST",
+                data=lambda ctx: {"visits_per_week": 5}),
+    Expectation("planning:visit", LA_STAFF, build=_planned),
+    Expectation("planning:visit_status", PLAN_CHANGERS, build=_planned, method="POST", data=_agree),
+    Expectation("planning:visit_move", PLAN_CHANGERS, build=_planned, method="POST", data=_move),
 ]
