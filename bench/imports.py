@@ -269,5 +269,8 @@ def run(report: SectionReport) -> None:
         raise AssertionError(f"Ofsted re-import changed rows: {again}")
     if quick:
         report.note("Quick run: a tenth of the rows; the targets apply to the full-size files.")
+    report.note("Each import runs once: the Median column is that run's wall time, including Django start-up. "
+                "The 1-minute load average recorded with the run shows how busy the machine was; on this "
+                "2-core machine other work roughly doubles the times.")
     report.note("Writes are bulk_create / bulk_update with simple-history in batches of 500; existing rows are "
                 "read once per import in batches of 900 URNs, so no query is issued per row.")
