@@ -288,3 +288,19 @@ def test_queries_do_not_grow_with_rows(gias_file, tmp_path):
     # Writes go in batches (SQLite takes at most 999 parameters a statement), never row by row:
     # 195 more rows may cost a few more batches, not 195 more queries.
     assert large[0] - small[0] <= 10 and large[1] - small[1] <= 10, (small, large)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_a_progress_bar_with_rows_per_second(gias_file):
+    from improvement.imports.progress import RichProgress, for_stream
+
+    terminal = _Terminal()
+    progress = for_stream(terminal)
+    assert isinstance(progress, RichProgress)
+    report = import_gias(gias_file([gias_row("100101")]), ImportOptions(progress=progress))
+    assert report.outcome == "committed"
+    assert "rows/s" in terminal.getvalue()
