@@ -54,6 +54,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "run": run,
         "stale": runs.is_stale(run),
+        "can_cancel": not run.via_command and (
+            (run.status in (run.Status.CHECKED, run.Status.FAILED) and not run.report) or runs.is_stale(run)),
         "confirm_form": ConfirmForm(),
         "has_errors_file": bool(run.stored_file) and default_storage.exists(runs.errors_file(run)),
     }

@@ -110,7 +110,7 @@ def confirm(*, actor, run: ImportRun, skip_invalid: bool) -> ImportRun:
 @transaction.atomic
 def cancel(*, actor, run: ImportRun) -> ImportRun:
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    if run.status not in (ImportRun.Status.CHECKED, ImportRun.Status.FAILED) or run.report:
+    if not (run.status in (ImportRun.Status.CHECKED, ImportRun.Status.FAILED) and not run.report or is_stale(run)):
         raise ImportStateError("Only a checked import that has not run can be cancelled.")
     run.status = ImportRun.Status.CANCELLED
     run.finished_at = timezone.now()

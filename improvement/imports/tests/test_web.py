@@ -206,6 +206,10 @@ def test_a_run_that_stopped_reporting_progress_says_so(admin, personas):
     page = admin.get(run.get_absolute_url())
     assert b"has not reported progress for 15 minutes" in page.content
     assert b"every 2s" not in page.content
+    assert b"Discard the upload" in page.content
+    admin.post(reverse("imports:cancel", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.CANCELLED
 
 
 def test_confirming_twice_does_not_run_twice(admin, django_capture_on_commit_callbacks):
