@@ -9,6 +9,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Portfolio", "decisions:portfolio", "decisions.view_portfolio"),
     ("Visits", "visits:list", "visits.view_visit_list"),
     ("Overdue actions", "actions:overdue", "actions.view_overdue_actions"),
+    ("Diary", "planning:diary", "planning.view_diary"),
     ("Visit plan", "planning:plan", "planning.view_plan"),
     ("Officers", "planning:allocations", "planning.view_allocations"),
     ("Good practice", "visits:good_practice", "visits.view_good_practice"),

@@ -159,3 +159,17 @@ rules.add_perm("planning.run_planner", is_allocator)
 rules.add_perm("planning.view_planned_visit", la_staff_in_authority)
 rules.add_perm("planning.change_planned_visit",
                (is_allocator | (is_visiting_officer & is_planned_visit_officer)) & la_staff_in_authority)
+
+
+@rules.predicate
+def is_self_or_senior_adviser(user, officer) -> bool:
+    if officer is None:
+        return False
+    return officer.pk == user.pk or (user.role == Role.SENIOR_ADVISER and officer.authority_id == user.authority_id)
+
+
+# Officers read their own diary, senior advisers everyone's; school-side users see the agreed
+# visits to their own school (or trust's schools). Feeds are the officers' own.
+rules.add_perm("planning.view_diary", is_visiting_officer | _has_role(*SCHOOL_SIDE_ROLES))
+rules.add_perm("planning.view_officer_diary", is_visiting_officer & is_self_or_senior_adviser)
+rules.add_perm("planning.manage_feed", is_visiting_officer)

@@ -154,3 +154,23 @@ class PlannedVisitStatusChange(ImmutableRow):
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} -> {self.to_status}"
+
+
+class CalendarFeed(models.Model):
+    """An officer's secret calendar feed address. Only a SHA-256 digest of the token is kept:
+    the address is shown once, when made; making a new one or revoking stops the old one."""
+
+    officer = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["officer"], condition=models.Q(revoked_at__isnull=True),
+                                    name="one_live_calendar_feed_per_officer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.officer}"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch, QuerySet
 
 from improvement.accounts.models import User
 from improvement.planning import handover as checklist
 from improvement.planning.models import (
+    CalendarFeed,
     Handover,
     HandoverTick,
     OfficerAllocation,
@@ -176,3 +178,41 @@ def planned_visit_for_user(*, user: User, pk: int) -> PlannedVisit:
             Prefetch("status_changes", queryset=PlannedVisitStatusChange.objects.select_related("actor"))),
         pk=pk,
     )
+
+
+# Diaries and feeds --------------------------------------------------------------------------------
+
+FEED_HISTORY_DAYS = 365
+
+
+def live_feed(token: str) -> CalendarFeed | None:
+    from improvement.planning.services import token_digest
+
+    if not token or len(token) > 100:
+        return None
+    return (CalendarFeed.objects.filter(token_digest=token_digest(token), revoked_at__isnull=True,
+                                        officer__is_active=True)
+            .select_related("officer").first())
+
+
+def feed_visits(officer: User, *, today) -> list[PlannedVisit]:
+    since = today - timedelta(days=FEED_HISTORY_DAYS)
+    return list(PlannedVisit.objects.filter(officer=officer, date__gte=since, school__authority_id=officer.authority_id)
+                .select_related("school", "officer", "visit").order_by("date", "pk"))
+
+
+def diary_visits(*, user: User, officer: User | None, since, until) -> list[PlannedVisit]:
+    """An officer's visits between two dates; school-side users see agreed visits to their school."""
+    queryset = PlannedVisit.objects.visible_to(user).filter(date__gte=since, date__lte=until)
+    if officer is not None:
+        queryset = queryset.filter(officer=officer)
+    else:
+        queryset = queryset.filter(status__in=(PlanStatus.AGREED, PlanStatus.COMPLETED))
+    return list(queryset.select_related("school", "officer").order_by("date", "school__name", "pk"))
+
+
+def group_by_month(visits: list[PlannedVisit]) -> list[tuple[date, list[PlannedVisit]]]:
+    months: dict[date, list[PlannedVisit]] = {}
+    for visit in visits:
+        months.setdefault(visit.date.replace(day=1), []).append(visit)
+    return list(months.items())

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -18,6 +20,7 @@ from improvement.planning import handover as checklist
 from improvement.planning import planner
 from improvement.planning.entitlements import VISIT_DECISION_KEYS, needs_for_school
 from improvement.planning.models import (
+    CalendarFeed,
     Handover,
     HandoverTick,
     OfficerAllocation,
@@ -263,3 +266,26 @@ def move_planned_visit(*, actor: User, planned: PlannedVisit, day: date, calenda
         planned.status = PlanStatus.PROPOSED
     save_with_history(planned, actor=actor, reason=reason, update_fields=["date", "outside_target", "status"])
     return planned
+
+
+# Calendar feeds -----------------------------------------------------------------------------------
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_calendar_feed(*, actor: User) -> tuple[CalendarFeed, str]:
+    """A new secret feed address for the officer's own diary; the previous one stops working."""
+    if actor.role not in OFFICER_ROLES:
+        raise PermissionDenied("Only officers have a diary feed.")
+    CalendarFeed.objects.filter(officer=actor, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token = secrets.token_urlsafe(32)
+    return CalendarFeed.objects.create(officer=actor, token_digest=token_digest(token)), token
+
+
+@transaction.atomic
+def revoke_calendar_feed(*, actor: User) -> int:
+    """Stop the officer's feed address: calendar apps using it get 404 from now on."""
+    return CalendarFeed.objects.filter(officer=actor, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -13,4 +13,9 @@ urlpatterns = [
     path("visits/<int:pk>/", views.planned_visit, name="visit"),
     path("visits/<int:pk>/status/", views.planned_visit_status, name="visit_status"),
     path("visits/<int:pk>/move/", views.planned_visit_move, name="visit_move"),
+    path("visits/<int:pk>/visit.ics", views.planned_visit_ics, name="visit_ics"),
+    path("diary/", views.diary, name="diary"),
+    path("diary/feed/", views.diary_feed, name="diary_feed"),
+    path("diary/feed/revoke/", views.diary_feed_revoke, name="diary_feed_revoke"),
+    path("feeds/<str:token>/visits.ics", views.feed, name="feed"),
 ]

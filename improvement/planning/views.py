@@ -3,19 +3,23 @@ check permissions and hand over to services and selectors; they hold no rules.""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from improvement.accounts.roles import Role
+from improvement.core.permissions import SCHOOL_SIDE_ROLES
 from improvement.decisions.forms import apply_errors
-from improvement.planning import selectors, services
+from improvement.planning import ical, presenters, selectors, services
 from improvement.planning.forms import (
     AllocationForm,
     MoveForm,
@@ -23,7 +27,7 @@ from improvement.planning.forms import (
     PlanStatusForm,
     TickForm,
 )
-from improvement.planning.models import Handover, PlanStatus
+from improvement.planning.models import CalendarFeed, Handover, PlanStatus
 from improvement.policy.calendar import academic_year_name, academic_year_of, academic_year_start
 from improvement.schools.selectors import school_for_user
 
@@ -222,3 +226,101 @@ def planned_visit_move(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(item.get_absolute_url())
     item = selectors.planned_visit_for_user(user=request.user, pk=pk)
     return render(request, "planning/planned_visit.html", _visit_context(request, item, move_form=form), status=400)
+
+
+# Diaries and calendar feeds -----------------------------------------------------------------------
+
+DIARY_LIST_MONTHS = 6
+
+
+def _diary_officer(request: HttpRequest):
+    """The officer whose diary is shown: ?officer= for senior advisers, else the user (officers)
+    or None (school-side users, who see agreed visits to their school)."""
+    user = request.user
+    if user.role in SCHOOL_SIDE_ROLES:
+        return None
+    wanted = request.GET.get("officer", "")
+    officer = user
+    if wanted and wanted != str(user.pk):
+        officer = selectors.officer_choices(user).filter(pk=wanted).first() if wanted.isdigit() else None
+        if officer is None:
+            raise Http404("No such officer.")
+    _require(request, "planning.view_officer_diary", officer)
+    return officer
+
+
+@require_GET
+def diary(request: HttpRequest) -> HttpResponse:
+    _require(request, "planning.view_diary")
+    officer = _diary_officer(request)
+    today = timezone.localdate()
+    view = "month" if request.GET.get("view") == "month" else "list"
+    month = presenters.parse_month(request.GET.get("month", ""), today)
+    if view == "month":
+        since, until = month, presenters.add_months(month, 1) - timedelta(days=1)
+    else:
+        since, until = today, presenters.add_months(today.replace(day=1), DIARY_LIST_MONTHS) - timedelta(days=1)
+    visits = selectors.diary_visits(user=request.user, officer=officer, since=since, until=until)
+    is_senior = request.user.role == Role.SENIOR_ADVISER
+    base = {"officer": officer.pk} if officer is not None and officer.pk != request.user.pk else {}
+    return render(request, "planning/diary.html", {
+        "officer": officer, "view": view, "month": month, "visits": visits,
+        "months": selectors.group_by_month(visits), "weeks": presenters.month_grid(month, visits),
+        "since": since, "until": until, "officers": list(selectors.officer_choices(request.user)) if is_senior else [],
+        "list_query": urlencode(base), "month_query": urlencode({**base, "view": "month"}),
+        "previous_query": urlencode({**base, "view": "month", "month": f"{presenters.add_months(month, -1):%Y-%m}"}),
+        "next_query": urlencode({**base, "view": "month", "month": f"{presenters.add_months(month, 1):%Y-%m}"}),
+        "can_manage_feed": officer is not None and officer.pk == request.user.pk
+        and request.user.has_perm("planning.manage_feed"),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def diary_feed(request: HttpRequest) -> HttpResponse:
+    _require(request, "planning.manage_feed")
+    feed_url = ""
+    if request.method == "POST":
+        _, token = services.create_calendar_feed(actor=request.user)
+        feed_url = request.build_absolute_uri(reverse("planning:feed", kwargs={"token": token}))
+    live = CalendarFeed.objects.filter(officer=request.user, revoked_at__isnull=True).first()
+    return render(request, "planning/diary_feed.html", {"live": live, "feed_url": feed_url})
+
+
+@require_http_methods(["POST"])
+def diary_feed_revoke(request: HttpRequest) -> HttpResponse:
+    _require(request, "planning.manage_feed")
+    if services.revoke_calendar_feed(actor=request.user):
+        messages.success(request, "Your calendar feed address has been turned off.")
+    else:
+        messages.info(request, "You had no calendar feed address turned on.")
+    return redirect("planning:diary_feed")
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_not_required
+@require_GET
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The officer's diary as an iCalendar feed, at a secret address: 404 unless live."""
+    item = selectors.live_feed(token)
+    if item is None:
+        raise Http404("No such calendar feed.")
+    visits = selectors.feed_visits(item.officer, today=timezone.localdate())
+    links = {v.pk: request.build_absolute_uri(v.get_absolute_url()) for v in visits}
+    content = ical.calendar_of(visits, name=f"School visits: {item.officer}", links=links)
+    return _ics_response(content, "visits.ics")
+
+
+@require_GET
+def planned_visit_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.planned_visit_for_user(user=request.user, pk=pk)
+    _require(request, "planning.view_planned_visit", item)
+    content = ical.calendar_of([item], name=f"{item.label}: {item.school.name}",
+                               links={item.pk: request.build_absolute_uri(item.get_absolute_url())})
+    return _ics_response(content, f"visit-{item.school.urn}-{item.date:%Y-%m-%d}.ics")

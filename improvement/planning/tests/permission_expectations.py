@@ -12,7 +12,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from improvement.core.tests.matrix import LA_STAFF, Expectation
+from improvement.core.tests.matrix import ALL_ROLES, LA_STAFF, OWN_SCHOOL, Expectation
 from improvement.planning.handover import CHECKLIST
 from improvement.planning.models import (
     Handover,
@@ -22,6 +22,7 @@ from improvement.planning.models import (
     PlannedVisitStatusChange,
     PlanStatus,
 )
+from improvement.planning.services import create_calendar_feed
 from improvement.policy.calendar import academic_year_of
 
 ALLOCATORS = frozenset({"la_admin", "senior_adviser"})
@@ -102,4 +103,23 @@ EXPECTATIONS += [
     Expectation("planning:visit", LA_STAFF, build=_planned),
     Expectation("planning:visit_status", PLAN_CHANGERS, build=_planned, method="POST", data=_agree),
     Expectation("planning:visit_move", PLAN_CHANGERS, build=_planned, method="POST", data=_move),
+]
+
+
+def _feed(ctx):
+    _, token = create_calendar_feed(actor=ctx.personas["monitoring_officer"])
+    return {"token": token}
+
+
+DIARY_OWNERS = frozenset({"senior_adviser", "monitoring_officer", "other_la_officer"})
+
+EXPECTATIONS += [
+    Expectation("planning:visit_ics", LA_STAFF, build=_planned),
+    Expectation("planning:diary", DIARY_OWNERS | OWN_SCHOOL,
+                note="officers their own diary; school-side users the agreed visits to their school"),
+    Expectation("planning:diary_feed", DIARY_OWNERS),
+    Expectation("planning:diary_feed", DIARY_OWNERS, method="POST"),
+    Expectation("planning:diary_feed_revoke", DIARY_OWNERS, method="POST"),
+    Expectation("planning:feed", frozenset(ALL_ROLES), build=_feed, public=True,
+                note="the secret token is the credential"),
 ]
