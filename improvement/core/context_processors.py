@@ -11,6 +11,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Overdue actions", "actions:overdue", "actions.view_overdue_actions"),
     ("Diary", "planning:diary", "planning.view_diary"),
     ("Visit plan", "planning:plan", "planning.view_plan"),
+    ("Coverage", "planning:coverage", "planning.view_plan"),
     ("Officers", "planning:allocations", "planning.view_allocations"),
     ("Good practice", "visits:good_practice", "visits.view_good_practice"),
     ("Concerns", "concerns:queue", "concerns.view_concern_queue"),

@@ -34,7 +34,7 @@ from datetime import date, timedelta
 from improvement.policy.calendar import AcademicCalendar, HalfTerm
 
 # Spreads schools through a window: successive multiples of the golden ratio's fraction fill
-# [0, 1) evenly whatever the number of schools.
+# [0, 1) evenly whatever the number of schools (the first school goes mid-window).
 _GOLDEN = 0.6180339887498949
 
 
@@ -201,7 +201,7 @@ def plan_year(
             days = days_in(window)
             if not days:
                 continue
-            preferred = int(((rank * _GOLDEN) % 1.0) * len(days))
+            preferred = int(((rank * _GOLDEN + 0.5) % 1.0) * len(days))
             chosen = _nearest_fitting(days, preferred, fits)
             if chosen is not None:
                 outside = is_outside
@@ -220,3 +220,14 @@ def plan_year(
         ))
     proposals.sort(key=lambda p: (p.day, p.school_id, p.kind, p.sequence))
     return Plan(tuple(proposals), tuple(unplaced))
+
+
+def entitled_half_terms(needs: Iterable[VisitNeed]) -> list[tuple[int, str, int, int]]:
+    """(school, kind, sequence, half-term) for every entitled visit: the first half-term it may
+    go in. Coverage counts entitlement by term with the same spreading rule as the planner."""
+    slots = []
+    for need in needs:
+        for sequence in range(1, need.count + 1):
+            targets = need.half_terms or spread_half_terms(sequence, need.count)
+            slots.append((need.school_id, need.kind, sequence, min(targets)))
+    return slots

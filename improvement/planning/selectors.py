@@ -216,3 +216,119 @@ def group_by_month(visits: list[PlannedVisit]) -> list[tuple[date, list[PlannedV
     for visit in visits:
         months.setdefault(visit.date.replace(day=1), []).append(visit)
     return list(months.items())
+
+
+# Coverage -------------------------------------------------------------------------------------------
+
+TERMS = ("autumn", "spring", "summer")
+
+
+def term_of(half_term: int) -> str:
+    return TERMS[(half_term - 1) // 2] if 1 <= half_term <= 6 else TERMS[0]
+
+
+@dataclass
+class Counts:
+    entitled: int = 0
+    planned: int = 0  # proposed, agreed or completed (not cancelled)
+    agreed: int = 0  # agreed or completed
+    completed: int = 0
+    cancelled: int = 0
+    overdue: int = 0  # planned date passed, not completed
+
+    def add(self, other: Counts) -> None:
+        for name in ("entitled", "planned", "agreed", "completed", "cancelled", "overdue"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class CoverageRow:
+    school: School
+    officer: User | None
+    counts: Counts
+    undecided: list[str]
+
+    @property
+    def not_fully_planned(self) -> bool:
+        return self.counts.planned < self.counts.entitled
+
+    @property
+    def behind(self) -> bool:
+        return self.not_fully_planned or self.counts.overdue > 0
+
+
+@dataclass
+class Coverage:
+    academic_year: str
+    as_of: date
+    rows: list[CoverageRow]
+    by_term: dict[str, Counts]
+    by_officer: list[tuple[User | None, Counts]]
+    total: Counts
+
+    @property
+    def behind(self) -> list[CoverageRow]:
+        return [row for row in self.rows if row.behind]
+
+
+def coverage(*, user: User, academic_year: str, today: date) -> Coverage:
+    """Entitled, planned, agreed and completed visits per school, term and officer: a fixed
+    number of queries whatever the number of schools."""
+    from improvement.decisions.selectors import evaluate_schools
+    from improvement.planning.entitlements import needs_for_school
+    from improvement.planning.planner import entitled_half_terms
+    from improvement.planning.services import OPEN_SCHOOL_STATUSES, _plan_calendar
+    from improvement.policy.calendar import academic_year_bounds
+
+    first_day, last_day = academic_year_bounds(academic_year)
+    as_of = min(max(today, first_day), last_day)
+    schools = School.objects.visible_to(user).filter(status__in=OPEN_SCHOOL_STATUSES).order_by("name", "urn")
+    evaluation = evaluate_schools(schools, authority=user.authority, as_of=as_of)
+    from improvement.planning.entitlements import VISIT_DECISION_KEYS
+
+    packs = {d.pack for se in evaluation.schools for d in se.decisions if d.key in VISIT_DECISION_KEYS}
+    calendar = _plan_calendar(evaluation.choice.packs, packs)
+    states = allocation_states([se.school.pk for se in evaluation.schools], academic_year)
+
+    per_school: dict[int, Counts] = defaultdict(Counts)
+    by_term: dict[str, Counts] = {term: Counts() for term in TERMS}
+    by_officer: dict[int | None, Counts] = defaultdict(Counts)
+    undecided: dict[int, list[str]] = {}
+    officer_of = {pk: s.current.officer for pk, s in states.items() if s.current is not None}
+    for se in evaluation.schools:
+        needs, undecided[se.school.pk] = needs_for_school(
+            school_id=se.school.pk, decisions=se.decisions, overrides=se.overrides, calendar=calendar,
+            academic_year=academic_year)
+        for _, _, _, half_term in entitled_half_terms(needs):
+            per_school[se.school.pk].entitled += 1
+            by_term[term_of(half_term)].entitled += 1
+            officer = officer_of.get(se.school.pk)
+            by_officer[officer.pk if officer else None].entitled += 1
+
+    officers = {o.pk: o for o in officer_of.values()}
+    rows = PlannedVisit.objects.filter(school__in=schools, academic_year=academic_year).select_related("officer")
+    for planned in rows.only("school_id", "target_half_term", "status", "date", "officer"):
+        counts = Counts()
+        if planned.status == PlanStatus.CANCELLED:
+            counts.cancelled = 1
+        else:
+            counts.planned = 1
+            counts.agreed = int(planned.status in (PlanStatus.AGREED, PlanStatus.COMPLETED))
+            counts.completed = int(planned.status == PlanStatus.COMPLETED)
+            counts.overdue = int(planned.status != PlanStatus.COMPLETED and planned.date < today)
+        per_school[planned.school_id].add(counts)
+        by_term[term_of(planned.target_half_term)].add(counts)
+        by_officer[planned.officer_id].add(counts)
+        if planned.officer is not None:
+            officers.setdefault(planned.officer_id, planned.officer)
+
+    total = Counts()
+    for counts in by_term.values():
+        total.add(counts)
+    coverage_rows = [
+        CoverageRow(se.school, officer_of.get(se.school.pk), per_school[se.school.pk], undecided[se.school.pk])
+        for se in evaluation.schools
+    ]
+    officer_rows = sorted(((officers.get(pk), counts) for pk, counts in by_officer.items()),
+                          key=lambda pair: (pair[0] is None, str(pair[0] or "")))
+    return Coverage(academic_year, as_of, coverage_rows, by_term, officer_rows, total)

@@ -18,4 +18,7 @@ urlpatterns = [
     path("diary/feed/", views.diary_feed, name="diary_feed"),
     path("diary/feed/revoke/", views.diary_feed_revoke, name="diary_feed_revoke"),
     path("feeds/<str:token>/visits.ics", views.feed, name="feed"),
+    path("plan/export.<str:fmt>", views.plan_export, name="plan_export"),
+    path("coverage/", views.coverage, name="coverage"),
+    path("coverage/export.<str:fmt>", views.coverage_export, name="coverage_export"),
 ]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from improvement.accounts.roles import Role
 from improvement.core.permissions import SCHOOL_SIDE_ROLES
 from improvement.decisions.forms import apply_errors
-from improvement.planning import ical, presenters, selectors, services
+from improvement.planning import exports, ical, presenters, selectors, services
 from improvement.planning.forms import (
     AllocationForm,
     MoveForm,
@@ -324,3 +324,36 @@ def planned_visit_ics(request: HttpRequest, pk: int) -> HttpResponse:
     content = ical.calendar_of([item], name=f"{item.label}: {item.school.name}",
                                links={item.pk: request.build_absolute_uri(item.get_absolute_url())})
     return _ics_response(content, f"visit-{item.school.urn}-{item.date:%Y-%m-%d}.ics")
+
+
+# Coverage and downloads -----------------------------------------------------------------------------
+
+
+@require_GET
+def coverage(request: HttpRequest) -> HttpResponse:
+    _require(request, "planning.view_plan")
+    year = _year(request)
+    data = selectors.coverage(user=request.user, academic_year=year, today=timezone.localdate())
+    return render(request, "planning/coverage.html", {"coverage": data, "year": year, "years": _years_around(year)})
+
+
+@require_GET
+def coverage_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _require(request, "planning.view_plan")
+    if fmt not in exports.FORMATS:
+        raise Http404("No such format.")
+    year = _year(request)
+    data = selectors.coverage(user=request.user, academic_year=year, today=timezone.localdate())
+    return exports.download(fmt, f"coverage-{year.replace('/', '-')}", f"Coverage {year.replace('/', '-')}",
+                            exports.COVERAGE_HEADER, exports.coverage_rows(data))
+
+
+@require_GET
+def plan_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _require(request, "planning.view_plan")
+    if fmt not in exports.FORMATS:
+        raise Http404("No such format.")
+    year = _year(request)
+    visits = selectors.planned_visits(user=request.user, academic_year=year).iterator(chunk_size=2000)
+    return exports.download(fmt, f"visit-plan-{year.replace('/', '-')}", f"Plan {year.replace('/', '-')}",
+                            exports.PLAN_HEADER, exports.plan_rows(visits))

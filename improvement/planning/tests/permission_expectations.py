@@ -123,3 +123,10 @@ EXPECTATIONS += [
     Expectation("planning:feed", frozenset(ALL_ROLES), build=_feed, public=True,
                 note="the secret token is the credential"),
 ]
+
+EXPECTATIONS += [
+    Expectation("planning:coverage", LA_STAFF | {"other_la_officer"},
+                note="another authority's officer sees their own authority's coverage"),
+    Expectation("planning:coverage_export", LA_STAFF | {"other_la_officer"}, build=lambda ctx: {"fmt": "xlsx"}),
+    Expectation("planning:plan_export", LA_STAFF | {"other_la_officer"}, build=lambda ctx: {"fmt": "csv"}),
+]
