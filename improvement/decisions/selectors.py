@@ -9,7 +9,7 @@ agreed visits and open concerns). `evaluate_schools` adds the packs and active o
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -272,12 +272,18 @@ def evaluate_schools(schools: QuerySet[School], *, authority: Authority, as_of: 
     """Every applicable pack's decisions for each school (in the queryset's order), with their
     active overrides: 8 queries whatever the number of schools."""
     choice = packs_for(authority=authority, as_of=as_of)
-    pairs = school_snapshots(schools, as_of=as_of)
+    return Evaluation(as_of, choice, list(iter_evaluations(schools, choice=choice, as_of=as_of)))
+
+
+def iter_evaluations(schools: QuerySet[School], *, choice: PackChoice, as_of: date) -> Iterator[SchoolEvaluation]:
+    """As evaluate_schools, one school at a time: callers that keep only a summary of each
+    school (the portfolio) let its decisions go at once. Keeping the decisions of thousands of
+    schools alive makes Python's cyclic garbage collector rescan them all, which cost more than
+    the evaluation itself at 25,000 schools (see bench/policy.py)."""
     overrides = active_overrides(schools)
-    return Evaluation(as_of, choice, [
-        SchoolEvaluation(school, snapshot, evaluate_all(choice.packs, snapshot, as_of), overrides.get(school.pk, {}))
-        for school, snapshot in pairs
-    ])
+    for school, snapshot in school_snapshots(schools, as_of=as_of):
+        yield SchoolEvaluation(school, snapshot, evaluate_all(choice.packs, snapshot, as_of),
+                               overrides.get(school.pk, {}))
 
 
 # The school profile panel ---------------------------------------------------------------------
@@ -416,7 +422,7 @@ def portfolio(*, user, as_of: date) -> Portfolio:
     """Every open school of the user's authority with its main decisions: 9 queries."""
     schools = (School.objects.visible_to(user).exclude(status=Status.CLOSED)
                .select_related("latest_full_inspection").order_by("name", "urn"))
-    evaluation = evaluate_schools(schools, authority=user.authority, as_of=as_of)
+    choice = packs_for(authority=user.authority, as_of=as_of)
     networks: dict[int, set[int]] = defaultdict(set)
     for school_id, network_id in School.networks.through.objects.filter(
         school__in=_school_ids(schools)
@@ -424,9 +430,9 @@ def portfolio(*, user, as_of: date) -> Portfolio:
         networks[school_id].add(network_id)
     rows = [
         portfolio_row(r.school, networks.get(r.school.pk, set()), r.snapshot, r.decisions, r.overrides)
-        for r in evaluation.schools
+        for r in iter_evaluations(schools, choice=choice, as_of=as_of)
     ]
-    return Portfolio(as_of, evaluation.choice, rows)
+    return Portfolio(as_of, choice, rows)
 
 
 def _matches(row: PortfolioRow, query: str) -> bool:
