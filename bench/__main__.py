@@ -21,6 +21,7 @@ SECTIONS = [
     "imports",
     "records",
     "policy",
+    "planning",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,7 +2,9 @@
 
 A `count` decision (Coventry's "CMO visits this academic year") calls for that many visits of
 kind "visit", spread over the terms. A `schedule` decision (Kent's visit calendar) calls for
-one visit per listed visit item, in the half-terms its dates cover. An active override of the
+one visit per listed visit item, in the half-terms its dates cover (a schedule that cannot be
+fully decided lists its items, those whose condition is not decided with "applies": null;
+the others are planned and the undecided ones reported). An active override of the
 decision (a whole number) replaces the computed count. Decisions that are not decided call
 for nothing: the plan page lists those schools so that someone sets the entitlement.
 """
@@ -70,11 +72,17 @@ def needs_for_school(
             elif count:
                 needs.append(VisitNeed(school_id, COUNT_DECISIONS[decision.key], "Visit", count))
             continue
-        if decision.status != "decided" or not isinstance(decision.value, list):
+        # A schedule that cannot be fully decided still lists the items it knows hold (Kent's
+        # autumn, spring and summer visits hold for every school; the familiarisation visit waits
+        # for the "new improvement partner" fact). Plan those; re-running adds the rest later.
+        if decision.status not in ("decided", "cannot_decide") or not isinstance(decision.value, list):
             undecided.append(decision.label)
             continue
         for item in decision.value:
             if not isinstance(item, Mapping) or item.get("key") not in SCHEDULE_DECISIONS[decision.key]:
+                continue
+            if "applies" in item and item["applies"] is None:  # its condition cannot be decided yet
+                undecided.append(f"{decision.label}: {item.get('label') or item['key']}")
                 continue
             half_terms = _half_terms_between(calendar, academic_year, item.get("from"), item.get("to"))
             needs.append(VisitNeed(school_id, str(item["key"]), str(item.get("label") or item["key"])[:200],

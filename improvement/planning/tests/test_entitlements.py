@@ -60,3 +60,12 @@ def test_undecided_and_unreadable_entitlements_are_reported_not_guessed():
 
 def test_other_decisions_are_ignored():
     assert needs([FakeDecision("dfe.ofsted_window", "decided", {"from": "2024-01-01"})]) == ([], [])
+
+
+def test_a_partly_decided_schedule_plans_the_items_it_knows():
+    value = [{"key": "familiarisation", "label": "Familiarisation", "applies": None, "from": "2009-09-03",
+              "to": "2009-10-23"},
+             {"key": "autumn", "label": "Autumn visit", "from": "2009-11-02", "to": "2009-12-18"}]
+    result, undecided = needs([FakeDecision("kent.visit_calendar", "cannot_decide", value, "Calendar")])
+    assert [n.kind for n in result] == ["autumn"] and undecided == ["Calendar: Familiarisation"]
+    assert needs([FakeDecision("kent.visit_calendar", "cannot_decide", None, "Calendar")]) == ([], ["Calendar"])
