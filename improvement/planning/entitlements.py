@@ -88,3 +88,19 @@ def needs_for_school(
             needs.append(VisitNeed(school_id, str(item["key"]), str(item.get("label") or item["key"])[:200],
                                    1, half_terms))
     return needs, undecided
+
+
+def ofsted_window_opening(decisions: Iterable[Any], first_day: date, last_day: date) -> date | None:
+    """When the school's Ofsted window opens, if it opens between the two dates (any pack's
+    `*.ofsted_window` decision with a `from` date)."""
+    for decision in decisions:
+        if not decision.key.endswith("ofsted_window") or decision.status != "decided":
+            continue
+        value = decision.value if isinstance(decision.value, Mapping) else {}
+        try:
+            opens = date.fromisoformat(value.get("from") or "")
+        except (TypeError, ValueError):
+            continue
+        if first_day <= opens <= last_day:
+            return opens
+    return None

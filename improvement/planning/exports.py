@@ -14,7 +14,7 @@ from improvement.planning.selectors import Coverage
 
 PLAN_HEADER = ("Date", "School", "URN", "Visit", "Target half-term", "Outside target", "Officer", "Status")
 COVERAGE_HEADER = ("School", "URN", "Officer", "Entitled", "Planned", "Agreed", "Completed", "Cancelled",
-                   "Overdue", "Behind", "Entitlement not decided")
+                   "Overdue", "Behind", "Ofsted window opens", "Entitlement not decided")
 FORMATS = ("csv", "xlsx")
 
 
@@ -28,7 +28,8 @@ def coverage_rows(data: Coverage) -> Iterable[Sequence[object]]:
     for row in data.rows:
         c = row.counts
         yield (row.school.name, row.school.urn, str(row.officer or ""), c.entitled, c.planned, c.agreed,
-               c.completed, c.cancelled, c.overdue, "Yes" if row.behind else "No", "; ".join(row.undecided))
+               c.completed, c.cancelled, c.overdue, "Yes" if row.behind else "No",
+               row.ofsted_window_opens.isoformat() if row.ofsted_window_opens else "", "; ".join(row.undecided))
 
 
 def xlsx_response(filename: str, title: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> HttpResponse:

@@ -247,6 +247,7 @@ class CoverageRow:
     officer: User | None
     counts: Counts
     undecided: list[str]
+    ofsted_window_opens: date | None = None
 
     @property
     def not_fully_planned(self) -> bool:
@@ -270,12 +271,18 @@ class Coverage:
     def behind(self) -> list[CoverageRow]:
         return [row for row in self.rows if row.behind]
 
+    @property
+    def ofsted_windows(self) -> list[CoverageRow]:
+        """Schools whose Ofsted window opens this year, soonest first."""
+        return sorted((row for row in self.rows if row.ofsted_window_opens),
+                      key=lambda row: (row.ofsted_window_opens, row.school.name))
+
 
 def coverage(*, user: User, academic_year: str, today: date) -> Coverage:
     """Entitled, planned, agreed and completed visits per school, term and officer: a fixed
     number of queries whatever the number of schools."""
     from improvement.decisions.selectors import evaluate_schools
-    from improvement.planning.entitlements import needs_for_school
+    from improvement.planning.entitlements import needs_for_school, ofsted_window_opening
     from improvement.planning.planner import entitled_half_terms
     from improvement.planning.services import OPEN_SCHOOL_STATUSES, _plan_calendar
     from improvement.policy.calendar import academic_year_bounds
@@ -326,7 +333,8 @@ def coverage(*, user: User, academic_year: str, today: date) -> Coverage:
     for counts in by_term.values():
         total.add(counts)
     coverage_rows = [
-        CoverageRow(se.school, officer_of.get(se.school.pk), per_school[se.school.pk], undecided[se.school.pk])
+        CoverageRow(se.school, officer_of.get(se.school.pk), per_school[se.school.pk], undecided[se.school.pk],
+                    ofsted_window_opening(se.decisions, first_day, last_day))
         for se in evaluation.schools
     ]
     officer_rows = sorted(((officers.get(pk), counts) for pk, counts in by_officer.items()),

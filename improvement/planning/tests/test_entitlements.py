@@ -69,3 +69,17 @@ def test_a_partly_decided_schedule_plans_the_items_it_knows():
     result, undecided = needs([FakeDecision("kent.visit_calendar", "cannot_decide", value, "Calendar")])
     assert [n.kind for n in result] == ["autumn"] and undecided == ["Calendar: Familiarisation"]
     assert needs([FakeDecision("kent.visit_calendar", "cannot_decide", None, "Calendar")]) == ([], ["Calendar"])
+
+
+def test_ofsted_window_opening_this_year():
+    from datetime import date
+
+    from improvement.planning.entitlements import ofsted_window_opening
+
+    window = FakeDecision("dfe.ofsted_window", "decided", {"basis": "below_good", "from": "2024-03-14"})
+    year = (date(2023, 9, 1), date(2024, 8, 31))
+    assert ofsted_window_opening([window], *year) == date(2024, 3, 14)
+    later = FakeDecision("report_card.ofsted_window", "decided", {"from": "2025-01-01"})
+    assert ofsted_window_opening([later], *year) is None
+    assert ofsted_window_opening([FakeDecision("dfe.ofsted_window", "no_rule", None)], *year) is None
+    assert ofsted_window_opening([FakeDecision("dfe.ofsted_window", "decided", {"from": "soon"})], *year) is None
