@@ -25,11 +25,15 @@ Adding a section
            report.note("Anything a reader should know: causes, recommendations.")
 
    `report.row` takes a `Timing` (median and p95 are worked out), a target and a query count;
-   pass `met=` yourself for targets that are not a p95 (throughput, totals). `report.options`
-   is the parsed command line (`quick`, `requests`).
+   pass `met=` yourself for targets that are not a p95 (throughput, totals). `report.note`
+   adds markdown under this run's table; a module-level `NOTES` list of markdown paragraphs
+   (findings that do not change from run to run) is shown once under the section's heading.
+   `report.options` is the parsed command line (`quick`, `requests`).
 2. Add its module name to `SECTIONS` in `bench/__main__.py`.
-3. Run `python -m bench <name>` (`--quick --no-write` while developing) and commit
-   docs/benchmarks.json and docs/benchmarks.md with your section.
+3. Run `python -m bench <name>` (`--quick` while developing: smaller data, nothing written)
+   and commit docs/benchmarks.json and docs/benchmarks.md with your section.
+   `--keep-database` keeps the throwaway database for profiling; `--render` redraws the
+   markdown from the JSON.
 
 Modules: `report` (rows, storage, markdown), `measure` (timing pages with the test client),
 `synthetic` (the generated register), `register` (the issue 2 section).

@@ -42,6 +42,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--keep-database", action="store_true",
                         help="keep the throwaway database afterwards (for profiling) and print where it is")
     parser.add_argument("--list", action="store_true", help="list the sections and exit")
+    parser.add_argument("--render", action="store_true",
+                        help="only redraw docs/benchmarks.md from docs/benchmarks.json")
     args = parser.parse_args(argv)
     unknown = [s for s in args.sections if s not in SECTIONS]
     if unknown:
@@ -167,9 +169,11 @@ def run_sections(args: argparse.Namespace) -> int:
         load_before = os.getloadavg()[0]
         error: BaseException | None = None
         section = reporting.SectionReport(name=name, title=name, options=args)
+        section_notes: list[str] = []
         try:
             module = importlib.import_module(f"bench.{name}")
             section.title = getattr(module, "TITLE", name)
+            section_notes = list(getattr(module, "NOTES", []))
             module.run(section)
         except Exception as exc:  # a failed section is reported, never skipped
             error = exc
@@ -182,7 +186,7 @@ def run_sections(args: argparse.Namespace) -> int:
         results = reporting.load_results()
         reporting.store_result(results, section=section, engine=engine, machine=machine,
                                started=started_at, seconds=seconds, error=error,
-                               load=(load_before, os.getloadavg()[0]))
+                               load=(load_before, os.getloadavg()[0]), section_notes=section_notes)
         if not args.no_write:
             reporting.save_results(results, SECTIONS)
     if not args.no_write:
@@ -197,6 +201,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         for name in SECTIONS:
             print(name)
+        return 0
+    if args.render:
+        from bench import report as reporting
+
+        reporting.save_results(reporting.load_results(), SECTIONS)
         return 0
     started = time.perf_counter()
     production_like_environment()

@@ -202,6 +202,7 @@ def store_result(
     seconds: float,
     error: BaseException | None,
     load: tuple[float, float] | None = None,
+    section_notes: Sequence[str] = (),
 ) -> None:
     entry = {
         "title": section.title,
@@ -215,6 +216,7 @@ def store_result(
         "facts": section.facts,
         "rows": [asdict(r) for r in section.rows],
         "notes": section.notes,
+        "section_notes": list(section_notes),
     }
     results.setdefault("sections", {}).setdefault(section.name, {})[engine] = entry
 
@@ -280,8 +282,10 @@ def render_markdown(results: dict[str, Any], section_order: Sequence[str]) -> st
         out.append("No results yet: run `make bench`.")
     for name in known:
         by_engine = sections[name]
-        title = next(iter(by_engine.values()))["title"]
-        out += [f"## {title}", "", f"Section `{name}`.", ""]
+        newest = max(by_engine.values(), key=lambda e: e["ran_at"])
+        out += [f"## {newest['title']}", "", f"Section `{name}`.", ""]
+        for note in newest.get("section_notes", []):
+            out += [note, ""]
         engines = [e for e in ENGINE_ORDER if e in by_engine] + sorted(
             e for e in by_engine if e not in ENGINE_ORDER
         )
@@ -298,6 +302,10 @@ def _render_entry(entry: dict[str, Any], *, latest_machine: dict[str, str] | Non
     if entry.get("load"):
         before, after = entry["load"]
         out[-1] += f" Load average (1 min) {before:.2f} before, {after:.2f} after."
+        cores = int(m.get("cores", "0") or 0)
+        if cores and max(before, after) > cores:
+            out[-1] += (f" The machine was busy with other work (load above its {cores} cores), "
+                        "so these timings are slower than on an idle machine.")
     if latest_machine is not None and _machine_key(m) != _machine_key(latest_machine):
         out[-1] += f" Measured on a different machine: {machine_line(m)}."
     out.append("")
