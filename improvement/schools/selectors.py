@@ -31,13 +31,14 @@ OUTCOME_RANK = Case(
 SORTS: dict[str, tuple[str | Expression, ...]] = {
     "name": ("name", "urn"),
     "urn": ("urn",),
-    "dfe": ("establishment_number",),
-    "phase": ("phase", "name"),
-    "governance": ("governance", "name"),
-    "outcome": (OUTCOME_RANK, "name"),
-    "inspected": (F("latest_full_inspection__start_date"), "name"),
-    "pupils": (F("pupils_on_roll"), "name"),
+    "dfe": ("establishment_number", "urn"),
+    "phase": ("phase", "name", "urn"),
+    "governance": ("governance", "name", "urn"),
+    "outcome": (OUTCOME_RANK, "name", "urn"),
+    "inspected": (F("latest_full_inspection__start_date"), "name", "urn"),
+    "pupils": (F("pupils_on_roll"), "name", "urn"),
 }
+# Every sort ends with the URN, which is unique, so tied schools never move between pages.
 
 
 def _order(column: str | Expression, *, descending: bool) -> str | OrderBy:
@@ -74,7 +75,9 @@ class NarrowSortPaginator(Paginator):
 
 def school_for_user(*, user, urn: str) -> School:
     """The school, or 404 for anyone outside its scope: never reveal that it exists."""
-    queryset = School.objects.visible_to(user).select_related("authority", "trust", "predecessor")
+    queryset = School.objects.visible_to(user).select_related(
+        "authority", "trust", "predecessor", "latest_full_inspection__school"
+    )
     return get_object_or_404(queryset, urn=urn)
 
 
