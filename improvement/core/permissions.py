@@ -173,3 +173,4 @@ def is_self_or_senior_adviser(user, officer) -> bool:
 rules.add_perm("planning.view_diary", is_visiting_officer | _has_role(*SCHOOL_SIDE_ROLES))
 rules.add_perm("planning.view_officer_diary", is_visiting_officer & is_self_or_senior_adviser)
 rules.add_perm("planning.manage_feed", is_visiting_officer)
+rules.add_perm("planning.set_capacity", is_allocator)

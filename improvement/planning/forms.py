@@ -57,3 +57,14 @@ class PlanStatusForm(forms.Form):
 
 class MoveForm(forms.Form):
     day = GovukDateField(label="New date", help_text="For example, 27 3 2026")
+
+
+class CapacityForm(forms.Form):
+    visits_per_week = forms.IntegerField(
+        label="Most visits this officer makes in a week", required=False, min_value=1, max_value=25,
+        help_text="Leave empty to use the number given when the planner runs.",
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+        error_messages={"invalid": "Enter a whole number of visits, like 3.",
+                        "min_value": "Enter a number of visits a week from 1 to 25.",
+                        "max_value": "Enter a number of visits a week from 1 to 25."},
+    )

@@ -174,3 +174,20 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.officer}"
+
+
+class OfficerCapacity(models.Model):
+    """An officer's own limit of visits a week (a part-time officer, say), used by the planner
+    instead of the number given when it runs."""
+
+    officer = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="visit_capacity")
+    visits_per_week = models.PositiveSmallIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "officer capacities"
+
+    def __str__(self) -> str:
+        return f"{self.officer}: {self.visits_per_week} visits a week"

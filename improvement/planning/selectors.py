@@ -15,6 +15,7 @@ from improvement.planning.models import (
     Handover,
     HandoverTick,
     OfficerAllocation,
+    OfficerCapacity,
     PlannedVisit,
     PlannedVisitStatusChange,
     PlanStatus,
@@ -71,10 +72,18 @@ class AllocationRow:
 
 
 @dataclass
+class OfficerLoad:
+    officer: User
+    schools: int
+    visits_per_week: int | None  # None: the number given when the planner runs
+
+
+@dataclass
 class AllocationOverview:
     academic_year: str
     rows: list[AllocationRow]
     years: list[str] = field(default_factory=list)
+    officers: list[OfficerLoad] = field(default_factory=list)
 
     @property
     def total_changes(self) -> int:
@@ -97,7 +106,15 @@ def allocation_overview(*, user: User, academic_year: str) -> AllocationOverview
     schools = list(School.objects.visible_to(user).filter(status__in=OPEN_STATUSES).order_by("name", "urn"))
     states = allocation_states([s.pk for s in schools], academic_year)
     rows = [AllocationRow(school=s, state=states.get(s.pk, AllocationState())) for s in schools]
-    return AllocationOverview(academic_year=academic_year, rows=rows, years=continuity_years(academic_year))
+    per_officer: dict[int, int] = defaultdict(int)
+    for row in rows:
+        if row.state.current is not None:
+            per_officer[row.state.current.officer_id] += 1
+    capacity = dict(OfficerCapacity.objects.filter(officer__authority_id=user.authority_id).values_list(
+        "officer_id", "visits_per_week"))
+    officers = [OfficerLoad(o, per_officer.get(o.pk, 0), capacity.get(o.pk)) for o in officer_choices(user)]
+    return AllocationOverview(academic_year=academic_year, rows=rows, years=continuity_years(academic_year),
+                              officers=officers)
 
 
 def officer_choices(user: User) -> QuerySet[User]:

@@ -24,6 +24,7 @@ from improvement.planning.models import (
     Handover,
     HandoverTick,
     OfficerAllocation,
+    OfficerCapacity,
     PlannedVisit,
     PlannedVisitStatusChange,
     PlanStatus,
@@ -171,9 +172,11 @@ def plan_visits(*, actor: User, academic_year: str, visits_per_week: int, today:
         ).values_list("school_id", "kind", "sequence", "date", "officer_id", "status")
     ]
     officer_of = {pk: state.current.officer_id for pk, state in states.items() if state.current is not None}
+    capacity = dict(OfficerCapacity.objects.filter(officer__authority=authority).values_list(
+        "officer_id", "visits_per_week"))
     plan = planner.plan_year(
         academic_year=academic_year, needs=needs, calendar=calendar, officer_of=officer_of, existing=existing,
-        default_capacity=visits_per_week, not_before=max(first_day, today + timedelta(days=1)),
+        capacity=capacity, default_capacity=visits_per_week, not_before=max(first_day, today + timedelta(days=1)),
     )
     rows = [
         PlannedVisit(school_id=p.school_id, academic_year=academic_year, kind=p.kind, sequence=p.sequence,
@@ -289,3 +292,24 @@ def create_calendar_feed(*, actor: User) -> tuple[CalendarFeed, str]:
 def revoke_calendar_feed(*, actor: User) -> int:
     """Stop the officer's feed address: calendar apps using it get 404 from now on."""
     return CalendarFeed.objects.filter(officer=actor, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def set_officer_capacity(*, actor: User, officer: User, visits_per_week: int | None) -> OfficerCapacity | None:
+    """Set (or, with None, remove) an officer's own weekly limit of visits."""
+    if actor.role not in ALLOCATING_ROLES or actor.authority_id != officer.authority_id:
+        raise PermissionDenied("Only the authority's senior advisers and administrators set capacity.")
+    if officer.role not in OFFICER_ROLES:
+        raise ValidationError("Only officers have a visit capacity.")
+    current = OfficerCapacity.objects.filter(officer=officer).first()
+    if visits_per_week is None:
+        if current is not None:
+            current._history_user = actor
+            current.delete()
+        return None
+    if isinstance(visits_per_week, bool) or not 1 <= visits_per_week <= MAX_VISITS_PER_WEEK:
+        raise ValidationError({"visits_per_week": f"Enter a number of visits a week from 1 to {MAX_VISITS_PER_WEEK}."})
+    capacity = current or OfficerCapacity(officer=officer)
+    capacity.visits_per_week = visits_per_week
+    save_with_history(capacity, actor=actor, reason="Weekly capacity set")
+    return capacity

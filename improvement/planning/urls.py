@@ -21,4 +21,5 @@ urlpatterns = [
     path("plan/export.<str:fmt>", views.plan_export, name="plan_export"),
     path("coverage/", views.coverage, name="coverage"),
     path("coverage/export.<str:fmt>", views.coverage_export, name="coverage_export"),
+    path("officers/<int:pk>/capacity/", views.officer_capacity, name="officer_capacity"),
 ]

@@ -22,12 +22,13 @@ from improvement.decisions.forms import apply_errors
 from improvement.planning import exports, ical, presenters, selectors, services
 from improvement.planning.forms import (
     AllocationForm,
+    CapacityForm,
     MoveForm,
     PlanRunForm,
     PlanStatusForm,
     TickForm,
 )
-from improvement.planning.models import CalendarFeed, Handover, PlanStatus
+from improvement.planning.models import CalendarFeed, Handover, OfficerCapacity, PlanStatus
 from improvement.policy.calendar import academic_year_name, academic_year_of, academic_year_start
 from improvement.schools.selectors import school_for_user
 
@@ -357,3 +358,22 @@ def plan_export(request: HttpRequest, fmt: str) -> HttpResponse:
     visits = selectors.planned_visits(user=request.user, academic_year=year).iterator(chunk_size=2000)
     return exports.download(fmt, f"visit-plan-{year.replace('/', '-')}", f"Plan {year.replace('/', '-')}",
                             exports.PLAN_HEADER, exports.plan_rows(visits))
+
+
+@require_http_methods(["GET", "POST"])
+def officer_capacity(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "planning.set_capacity")
+    officer = get_object_or_404(selectors.officer_choices(request.user), pk=pk)
+    current = OfficerCapacity.objects.filter(officer=officer).first()
+    form = CapacityForm(request.POST if request.method == "POST" else None,
+                        initial={"visits_per_week": current.visits_per_week if current else None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_officer_capacity(actor=request.user, officer=officer, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Capacity saved for {officer}.")
+            return redirect(reverse("planning:allocations") + "#officers")
+    return render(request, "planning/officer_capacity.html", {"officer": officer, "form": form},
+                  status=400 if form.is_bound and form.errors else 200)

@@ -130,3 +130,14 @@ EXPECTATIONS += [
     Expectation("planning:coverage_export", LA_STAFF | {"other_la_officer"}, build=lambda ctx: {"fmt": "xlsx"}),
     Expectation("planning:plan_export", LA_STAFF | {"other_la_officer"}, build=lambda ctx: {"fmt": "csv"}),
 ]
+
+
+def _officer(ctx):
+    return {"pk": ctx.personas["monitoring_officer"].pk}
+
+
+EXPECTATIONS += [
+    Expectation("planning:officer_capacity", ALLOCATORS, build=_officer),
+    Expectation("planning:officer_capacity", ALLOCATORS, build=_officer, method="POST",
+                data=lambda ctx: {"visits_per_week": "3"}),
+]

@@ -15,7 +15,12 @@ from improvement.accounts.roles import Role
 from improvement.accounts.tests.factories import UserFactory
 from improvement.decisions.models import DecisionOverride
 from improvement.planning import services
-from improvement.planning.models import PlannedVisit, PlannedVisitStatusChange, PlanStatus
+from improvement.planning.models import (
+    OfficerCapacity,
+    PlannedVisit,
+    PlannedVisitStatusChange,
+    PlanStatus,
+)
 from improvement.policy.calendar import DEFAULT_CALENDAR, is_bank_holiday
 from improvement.schools.tests.factories import SchoolFactory
 from improvement.visits.tests.factories import make_visit
@@ -270,3 +275,50 @@ def test_the_plan_page_uses_a_constant_number_of_queries(client_for, coventry, a
     assert count() == few
     page = client_for(adviser).get(reverse("planning:plan") + f"?year={YEAR}").content.decode()
     assert page.count("planning/visits/") == 36
+
+
+# Officers' own capacity --------------------------------------------------------------------------
+
+
+def test_an_officers_own_capacity_limits_the_planner(coventry, authority, adviser, officer):
+    services.set_officer_capacity(actor=adviser, officer=officer, visits_per_week=1)
+    for _ in range(4):
+        s = SchoolFactory(authority=authority)
+        services.allocate_officer(actor=adviser, school=s, academic_year=YEAR, officer=officer)
+        entitle(s, 3, adviser)
+    run(adviser, per_week=5)
+    weeks = [d.isocalendar()[:2] for d in PlannedVisit.objects.values_list("date", flat=True)]
+    assert len(weeks) == 12 and len(set(weeks)) == 12
+
+
+def test_capacity_is_set_by_allocators_for_officers_only(adviser, officer, personas):
+    with pytest.raises(PermissionDenied):
+        services.set_officer_capacity(actor=officer, officer=officer, visits_per_week=2)
+    with pytest.raises(ValidationError):
+        services.set_officer_capacity(actor=adviser, officer=personas["la_viewer"], visits_per_week=2)
+    with pytest.raises(ValidationError):
+        services.set_officer_capacity(actor=adviser, officer=officer, visits_per_week=0)
+    capacity = services.set_officer_capacity(actor=adviser, officer=officer, visits_per_week=2)
+    assert capacity.history.first().history_user == adviser
+    assert services.set_officer_capacity(actor=adviser, officer=officer, visits_per_week=None) is None
+    assert not OfficerCapacity.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["0", "26", "abc", "1.5"])
+def test_bad_capacity_input_on_the_officer_page(value, client_for, adviser, officer):
+    response = client_for(adviser).post(reverse("planning:officer_capacity", args=[officer.pk]),
+                                        {"visits_per_week": value})
+    assert response.status_code == 400 and "There is a problem" in response.content.decode()
+    assert not OfficerCapacity.objects.exists()
+
+
+def test_capacity_page_saves_and_the_workload_table_shows_it(client_for, adviser, officer, school):
+    client = client_for(adviser)
+    response = client.post(reverse("planning:officer_capacity", args=[officer.pk]), {"visits_per_week": "3"})
+    assert response.status_code == 302 and OfficerCapacity.objects.get().visits_per_week == 3
+    services.allocate_officer(actor=adviser, school=school, academic_year=YEAR, officer=officer)
+    page = client.get(reverse("planning:allocations") + f"?year={YEAR}").content.decode()
+    assert "Officers&#x27; workload" in page or "Officers' workload" in page
+    table = page.split('id="officers"')[1]
+    assert str(officer) in table and ">3<" in table
+    assert client.get(reverse("planning:officer_capacity", args=[999999])).status_code == 404
