@@ -174,3 +174,4 @@ rules.add_perm("planning.view_diary", is_visiting_officer | _has_role(*SCHOOL_SI
 rules.add_perm("planning.view_officer_diary", is_visiting_officer & is_self_or_senior_adviser)
 rules.add_perm("planning.manage_feed", is_visiting_officer)
 rules.add_perm("planning.set_capacity", is_allocator)
+rules.add_perm("planning.choose_reminders", is_visiting_officer | _has_role(Role.HEADTEACHER))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from improvement.core.forms import GovukDateField
+from improvement.core.forms import GovukDateField, GovukRadioSelect
 from improvement.planning import handover as checklist
 
 
@@ -67,4 +67,14 @@ class CapacityForm(forms.Form):
         error_messages={"invalid": "Enter a whole number of visits, like 3.",
                         "min_value": "Enter a number of visits a week from 1 to 25.",
                         "max_value": "Enter a number of visits a week from 1 to 25."},
+    )
+
+
+class ReminderPreferenceForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label="How do you want to hear about what needs doing?",
+        choices=[("daily", "Each day, when there is something new"), ("weekly", "A weekly digest on Mondays")],
+        widget=GovukRadioSelect,
+        error_messages={"required": "Choose daily reminders or a weekly digest.",
+                        "invalid_choice": "Choose daily reminders or a weekly digest."},
     )

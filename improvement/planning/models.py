@@ -191,3 +191,29 @@ class OfficerCapacity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer}: {self.visits_per_week} visits a week"
+
+
+class ReminderPreference(models.Model):
+    """How a user hears about what needs doing: each day (default) or in a Monday digest."""
+
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="reminder_preference")
+    weekly_digest = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'weekly digest' if self.weekly_digest else 'daily'}"
+
+
+class SentReminder(ImmutableRow):
+    """One reminder sent to one user: `key` names what it was about, so it is never sent twice."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="reminder_sent_once_per_user")]
+        verbose_name = "sent reminder"
+
+    def __str__(self) -> str:
+        return f"{self.key} to {self.user_id}"

@@ -28,6 +28,7 @@ from improvement.planning.models import (
     PlannedVisit,
     PlannedVisitStatusChange,
     PlanStatus,
+    ReminderPreference,
 )
 from improvement.policy.calendar import (
     DEFAULT_CALENDAR,
@@ -313,3 +314,12 @@ def set_officer_capacity(*, actor: User, officer: User, visits_per_week: int | N
     capacity.visits_per_week = visits_per_week
     save_with_history(capacity, actor=actor, reason="Weekly capacity set")
     return capacity
+
+
+@transaction.atomic
+def set_reminder_preference(*, actor: User, weekly_digest: bool) -> ReminderPreference:
+    """The user's own choice: daily reminders or a Monday digest."""
+    preference, _ = ReminderPreference.objects.select_for_update().get_or_create(user=actor)
+    preference.weekly_digest = weekly_digest
+    preference.save(update_fields=["weekly_digest", "updated_at"])
+    return preference

@@ -22,4 +22,5 @@ urlpatterns = [
     path("coverage/", views.coverage, name="coverage"),
     path("coverage/export.<str:fmt>", views.coverage_export, name="coverage_export"),
     path("officers/<int:pk>/capacity/", views.officer_capacity, name="officer_capacity"),
+    path("reminders/", views.reminder_preference, name="reminders"),
 ]

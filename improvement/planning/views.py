@@ -26,9 +26,16 @@ from improvement.planning.forms import (
     MoveForm,
     PlanRunForm,
     PlanStatusForm,
+    ReminderPreferenceForm,
     TickForm,
 )
-from improvement.planning.models import CalendarFeed, Handover, OfficerCapacity, PlanStatus
+from improvement.planning.models import (
+    CalendarFeed,
+    Handover,
+    OfficerCapacity,
+    PlanStatus,
+    ReminderPreference,
+)
 from improvement.policy.calendar import academic_year_name, academic_year_of, academic_year_start
 from improvement.schools.selectors import school_for_user
 
@@ -376,4 +383,20 @@ def officer_capacity(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Capacity saved for {officer}.")
             return redirect(reverse("planning:allocations") + "#officers")
     return render(request, "planning/officer_capacity.html", {"officer": officer, "form": form},
+                  status=400 if form.is_bound and form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def reminder_preference(request: HttpRequest) -> HttpResponse:
+    _require(request, "planning.choose_reminders")
+    current = ReminderPreference.objects.filter(user=request.user).first()
+    initial = {"frequency": "weekly" if current and current.weekly_digest else "daily"}
+    form = ReminderPreferenceForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        weekly = form.cleaned_data["frequency"] == "weekly"
+        services.set_reminder_preference(actor=request.user, weekly_digest=weekly)
+        messages.success(request, "You will get a weekly digest on Mondays." if weekly
+                         else "You will get reminders each day there is something new.")
+        return redirect("planning:reminders")
+    return render(request, "planning/reminders.html", {"form": form},
                   status=400 if form.is_bound and form.errors else 200)

@@ -141,3 +141,9 @@ EXPECTATIONS += [
     Expectation("planning:officer_capacity", ALLOCATORS, build=_officer, method="POST",
                 data=lambda ctx: {"visits_per_week": "3"}),
 ]
+
+EXPECTATIONS += [
+    Expectation("planning:reminders", DIARY_OWNERS | {"headteacher"}),
+    Expectation("planning:reminders", DIARY_OWNERS | {"headteacher"}, method="POST",
+                data=lambda ctx: {"frequency": "weekly"}),
+]
