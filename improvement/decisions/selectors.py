@@ -157,14 +157,17 @@ def school_snapshots(schools: QuerySet[School], *, as_of: date) -> list[tuple[Sc
         )
     )
     ids = _school_ids(schools)
-    own_and_predecessors = Q(school__in=ids)
-    for depth in range(1, PREDECESSOR_DEPTH + 1):
-        path = "__".join(["predecessor"] * depth) + "_id"
-        own_and_predecessors |= Q(school__in=schools.order_by().values(path))
+    # The schools and their predecessors as one UNION ALL subquery. (OR-ing six IN subqueries
+    # made PostgreSQL scan every inspection in the database; see docs/benchmarks.md.)
+    own_and_predecessors = ids.union(
+        *(schools.order_by().values("__".join(["predecessor"] * depth) + "_id")
+          for depth in range(1, PREDECESSOR_DEPTH + 1)),
+        all=True,
+    )
 
     inspections: dict[int, list[policy.Inspection]] = defaultdict(list)
     for (school_id, urn, era, kind, start, published, judgements, category) in Inspection.objects.filter(
-        own_and_predecessors
+        school__in=own_and_predecessors
     ).values_list(
         "school_id", "school__urn", "era", "inspection_type", "start_date", "publication_date",
         "judgements", "category_of_concern",
