@@ -12,6 +12,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Diary", "planning:diary", "planning.view_diary"),
     ("Visit plan", "planning:plan", "planning.view_plan"),
     ("Coverage", "planning:coverage", "planning.view_plan"),
+    ("Time", "planning:time", "planning.view_time_summary"),
     ("Officers", "planning:allocations", "planning.view_allocations"),
     ("Good practice", "visits:good_practice", "visits.view_good_practice"),
     ("Concerns", "concerns:queue", "concerns.view_concern_queue"),

@@ -175,3 +175,21 @@ rules.add_perm("planning.view_officer_diary", is_visiting_officer & is_self_or_s
 rules.add_perm("planning.manage_feed", is_visiting_officer)
 rules.add_perm("planning.set_capacity", is_allocator)
 rules.add_perm("planning.choose_reminders", is_visiting_officer | _has_role(Role.HEADTEACHER))
+
+
+@rules.predicate
+def is_self_senior_adviser_or_admin(user, officer) -> bool:
+    if officer is None:
+        return False
+    same = officer.authority_id == user.authority_id
+    return officer.pk == user.pk or (same and user.role in (Role.SENIOR_ADVISER, Role.LA_ADMIN))
+
+
+# Kent time accounting: officers log their own time; every LA role reads a school's time;
+# officers read their own termly summary, senior advisers and administrators everyone's (for
+# invoicing); administrators set the daily rates.
+rules.add_perm("planning.view_school_time", la_staff_in_authority)
+rules.add_perm("planning.log_time", is_visiting_officer)
+rules.add_perm("planning.view_time_summary", is_visiting_officer | is_la_admin)
+rules.add_perm("planning.view_officer_time", (is_visiting_officer | is_la_admin) & is_self_senior_adviser_or_admin)
+rules.add_perm("planning.set_daily_rate", is_la_admin)

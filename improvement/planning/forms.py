@@ -6,6 +6,7 @@ from django import forms
 
 from improvement.core.forms import GovukDateField, GovukRadioSelect
 from improvement.planning import handover as checklist
+from improvement.planning import time_activities
 
 
 class AllocationForm(forms.Form):
@@ -78,3 +79,42 @@ class ReminderPreferenceForm(forms.Form):
         error_messages={"required": "Choose daily reminders or a weekly digest.",
                         "invalid_choice": "Choose daily reminders or a weekly digest."},
     )
+
+
+def _days_field(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=False, max_digits=4, decimal_places=2,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "decimal"}),
+        error_messages={"invalid": "Enter days as a number, like 0.5.",
+                        "max_digits": "Enter days in quarter days, like 0.5 or 1.25, up to 5.",
+                        "max_decimal_places": "Enter days in quarter days, like 0.5 or 1.25, up to 5.",
+                        "max_whole_digits": "Enter days in quarter days, like 0.5 or 1.25, up to 5."},
+    )
+
+
+class TimeForm(forms.Form):
+    activity = forms.ChoiceField(label="Activity", error_messages={
+        "required": "Choose an activity.", "invalid_choice": "Choose an activity from the list."})
+    day = GovukDateField(label="Date", help_text="For example, 27 3 2026")
+    in_school = _days_field("Days in school")
+    out_of_school = _days_field("Days out of school (preparation, reading, report writing)")
+    note = forms.CharField(label="Note (optional)", required=False, max_length=300,
+                           help_text="Needed for a correction: negative days cancel an earlier entry.")
+
+    def __init__(self, *args, for_school: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [("", "Choose an activity")] + [
+            (a.key, a.label) for a in time_activities.ACTIVITIES if a.for_school == for_school]
+
+
+class RateForm(forms.Form):
+    rate_role = forms.ChoiceField(label="Role", choices=list(time_activities.RATE_ROLES.items()),
+                                  widget=GovukRadioSelect, error_messages={
+                                      "required": "Choose a role.", "invalid_choice": "Choose a role."})
+    amount = forms.DecimalField(label="Daily rate in pounds", max_digits=8, decimal_places=2,
+                                widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
+                                error_messages={"required": "Enter the daily rate.",
+                                                "invalid": "Enter the daily rate as a number, like 450.",
+                                                "max_digits": "Enter a daily rate of at most 5,000.",
+                                                "max_whole_digits": "Enter a daily rate of at most 5,000.",
+                                                "max_decimal_places": "Enter pounds and pence, like 450.50."})

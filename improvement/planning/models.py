@@ -217,3 +217,56 @@ class SentReminder(ImmutableRow):
 
     def __str__(self) -> str:
         return f"{self.key} to {self.user_id}"
+
+
+class TimeEntry(ImmutableRow):
+    """Days an officer spent on one activity on one day, split in school / out of school
+    (preparation, reading, report writing). Written once; a mistake is corrected by an entry
+    with negative days and a note."""
+
+    officer = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="time_entries")
+    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="time_entries")
+    academic_year = models.CharField(max_length=7, db_index=True)
+    date = models.DateField()
+    activity = models.CharField(max_length=40)
+    in_school = models.DecimalField(max_digits=4, decimal_places=2, default=0)
+    out_of_school = models.DecimalField(max_digits=4, decimal_places=2, default=0)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_authority_path = "officer__authority_id"
+    scope_school_path = None
+
+    class Meta:
+        ordering = ["date", "pk"]
+        indexes = [models.Index(fields=["officer", "academic_year"]), models.Index(fields=["school", "academic_year"])]
+        verbose_name_plural = "time entries"
+
+    def __str__(self) -> str:
+        return f"{self.activity} on {self.date}"
+
+    @property
+    def activity_label(self) -> str:
+        from improvement.planning.time_activities import BY_KEY
+
+        activity = BY_KEY.get(self.activity)
+        return activity.label if activity else self.activity
+
+
+class DailyRate(models.Model):
+    """What the authority pays a day, by role and academic year (set by LA administrators)."""
+
+    authority = models.ForeignKey("accounts.Authority", on_delete=models.CASCADE, related_name="daily_rates")
+    academic_year = models.CharField(max_length=7)
+    rate_role = models.CharField(max_length=40)
+    amount = models.DecimalField(max_digits=8, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["authority", "academic_year", "rate_role"],
+                                               name="one_daily_rate_per_role_and_year")]
+
+    def __str__(self) -> str:
+        return f"{self.rate_role} {self.academic_year}: {self.amount}"

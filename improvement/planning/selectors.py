@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, QuerySet
 
@@ -19,6 +20,7 @@ from improvement.planning.models import (
     PlannedVisit,
     PlannedVisitStatusChange,
     PlanStatus,
+    TimeEntry,
 )
 from improvement.planning.services import OFFICER_ROLES
 from improvement.policy.calendar import academic_year_name, academic_year_start
@@ -357,3 +359,125 @@ def coverage(*, user: User, academic_year: str, today: date) -> Coverage:
     officer_rows = sorted(((officers.get(pk), counts) for pk, counts in by_officer.items()),
                           key=lambda pair: (pair[0] is None, str(pair[0] or "")))
     return Coverage(academic_year, as_of, coverage_rows, by_term, officer_rows, total)
+
+
+# Kent time accounting -------------------------------------------------------------------------------
+
+ALLOCATED_DAYS_KEY = "kent.improvement_partner_days"
+
+
+def term_of_day(day: date, calendar=None) -> str:
+    """The term a day's work belongs to: the term in progress, or the one just finished when the
+    day is in a holiday (report writing in half-term counts for the term visited)."""
+    from improvement.policy.calendar import DEFAULT_CALENDAR, academic_year_of
+
+    calendar = calendar or DEFAULT_CALENDAR
+    started = [h for h in calendar.half_terms(academic_year_of(day)) if h.start <= day]
+    return started[-1].term if started else TERMS[0]
+
+
+@dataclass
+class ActivityTime:
+    label: str
+    in_school: Decimal
+    out_of_school: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.in_school + self.out_of_school
+
+
+@dataclass
+class SchoolTime:
+    academic_year: str
+    allocated: Decimal | None  # None: the packs do not allocate days to this school
+    allocation_source: str  # "pack", "override" or ""
+    activities: list[ActivityTime]
+    entries: list[TimeEntry]
+
+    @property
+    def logged(self) -> Decimal:
+        return sum((a.total for a in self.activities), Decimal(0))
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.allocated is None else self.allocated - self.logged
+
+
+def _as_days(value) -> Decimal | None:
+    try:
+        days = Decimal(str(value).strip())
+    except (ArithmeticError, TypeError, ValueError):
+        return None
+    return days if days.is_finite() and days >= 0 else None
+
+
+def school_time(*, school: School, academic_year: str, today: date) -> SchoolTime:
+    from improvement.decisions.selectors import evaluate_schools
+    from improvement.planning.time_activities import BY_KEY, IMPROVEMENT_PARTNER
+    from improvement.policy.calendar import academic_year_bounds
+
+    first_day, last_day = academic_year_bounds(academic_year)
+    evaluation = evaluate_schools(School.objects.filter(pk=school.pk), authority=school.authority,
+                                  as_of=min(max(today, first_day), last_day))
+    allocated, source = None, ""
+    if evaluation.schools:
+        found = evaluation.schools[0]
+        override = found.overrides.get(ALLOCATED_DAYS_KEY)
+        if override is not None and _as_days(override.value) is not None:
+            allocated, source = _as_days(override.value), "override"
+        else:
+            for decision in found.decisions:
+                if decision.key == ALLOCATED_DAYS_KEY and decision.status == "decided":
+                    allocated, source = _as_days(decision.value), "pack"
+    entries = list(TimeEntry.objects.filter(school=school, academic_year=academic_year)
+                   .select_related("officer").order_by("date", "pk"))
+    sums: dict[str, ActivityTime] = {}
+    for entry in entries:
+        activity = BY_KEY.get(entry.activity)
+        if activity is None or activity.rate_role != IMPROVEMENT_PARTNER:
+            continue
+        line = sums.setdefault(entry.activity, ActivityTime(activity.label, Decimal(0), Decimal(0)))
+        line.in_school += entry.in_school
+        line.out_of_school += entry.out_of_school
+    return SchoolTime(academic_year, allocated, source, list(sums.values()), entries)
+
+
+@dataclass
+class TermLine:
+    term: str
+    rate_role: str
+    in_school: Decimal
+    out_of_school: Decimal
+    rate: Decimal | None
+
+    @property
+    def days(self) -> Decimal:
+        return self.in_school + self.out_of_school
+
+    @property
+    def amount(self) -> Decimal | None:
+        return None if self.rate is None else (self.days * self.rate).quantize(Decimal("0.01"))
+
+
+def officer_time(*, officer: User, academic_year: str) -> tuple[list[TermLine], list[TimeEntry]]:
+    """An officer's days by term and rate, for invoicing, and the entries behind them."""
+    from improvement.planning.models import DailyRate
+    from improvement.planning.time_activities import BY_KEY, IMPROVEMENT_PARTNER
+
+    entries = list(TimeEntry.objects.filter(officer=officer, academic_year=academic_year)
+                   .select_related("school").order_by("date", "pk"))
+    rates = dict(DailyRate.objects.filter(authority_id=officer.authority_id, academic_year=academic_year)
+                 .values_list("rate_role", "amount"))
+    lines: dict[tuple[str, str], TermLine] = {}
+    for entry in entries:
+        activity = BY_KEY.get(entry.activity)
+        role = activity.rate_role if activity else IMPROVEMENT_PARTNER
+        term = term_of_day(entry.date)
+        entry.term = term
+        entry.rate_role = role
+        line = lines.setdefault((term, role), TermLine(term, role, Decimal(0), Decimal(0), rates.get(role)))
+        line.in_school += entry.in_school
+        line.out_of_school += entry.out_of_school
+    ordered = sorted(lines.values(), key=lambda line: (TERMS.index(line.term), line.rate_role))
+    return ordered, entries

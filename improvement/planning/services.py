@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -17,10 +18,11 @@ from improvement.accounts.models import Authority, User
 from improvement.accounts.roles import Role
 from improvement.core.history import save_with_history
 from improvement.planning import handover as checklist
-from improvement.planning import planner
+from improvement.planning import planner, time_activities
 from improvement.planning.entitlements import VISIT_DECISION_KEYS, needs_for_school
 from improvement.planning.models import (
     CalendarFeed,
+    DailyRate,
     Handover,
     HandoverTick,
     OfficerAllocation,
@@ -29,6 +31,7 @@ from improvement.planning.models import (
     PlannedVisitStatusChange,
     PlanStatus,
     ReminderPreference,
+    TimeEntry,
 )
 from improvement.policy.calendar import (
     DEFAULT_CALENDAR,
@@ -323,3 +326,67 @@ def set_reminder_preference(*, actor: User, weekly_digest: bool) -> ReminderPref
     preference.weekly_digest = weekly_digest
     preference.save(update_fields=["weekly_digest", "updated_at"])
     return preference
+
+
+# Kent time accounting -------------------------------------------------------------------------------
+
+MAX_DAYS_AN_ENTRY = Decimal("5")
+QUARTER = Decimal("0.25")
+
+
+def _days(value: Decimal, field_name: str) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    if abs(value) > MAX_DAYS_AN_ENTRY or (value / QUARTER) % 1 != 0:
+        raise ValidationError({field_name: "Enter days in quarter days, like 0.5 or 1.25, up to 5."})
+    return value
+
+
+@transaction.atomic
+def log_time(
+    *, actor: User, activity: str, day: date, in_school: Decimal | None, out_of_school: Decimal | None,
+    school: School | None = None, note: str = "", today: date | None = None,
+) -> TimeEntry:
+    """The acting officer logs their own time on an activity (for a school when it is one)."""
+    if actor.role not in OFFICER_ROLES:
+        raise PermissionDenied("Only officers log time.")
+    kind = time_activities.BY_KEY.get(activity)
+    if kind is None:
+        raise ValidationError({"activity": "Choose an activity from the list."})
+    if kind.for_school and school is None:
+        raise ValidationError({"activity": "This activity is for a school: log it on the school's time page."})
+    if not kind.for_school and school is not None:
+        raise ValidationError({"activity": "This activity is not for one school: log it on your own time page."})
+    if school is not None and school.authority_id != actor.authority_id:
+        raise PermissionDenied("That school is not in your authority.")
+    if day > (today or timezone.localdate()):
+        raise ValidationError({"day": "The date cannot be in the future."})
+    inside, outside = _days(in_school, "in_school"), _days(out_of_school, "out_of_school")
+    if inside == 0 and outside == 0:
+        raise ValidationError("Enter the days in school, out of school, or both.")
+    note = note.strip()
+    if (inside < 0 or outside < 0) and not note:
+        raise ValidationError({"note": "Say what a correction (negative days) corrects."})
+    return TimeEntry.objects.create(
+        officer=actor, school=school, academic_year=academic_year_of(day), date=day, activity=activity,
+        in_school=inside, out_of_school=outside, note=note[:300])
+
+
+@transaction.atomic
+def set_daily_rate(*, actor: User, academic_year: str, rate_role: str, amount: Decimal) -> DailyRate:
+    if actor.role != Role.LA_ADMIN:
+        raise PermissionDenied("Only LA administrators set daily rates.")
+    try:
+        academic_year_start(academic_year)
+    except ValueError as error:
+        raise ValidationError({"academic_year": "Enter the academic year like 2025/26."}) from error
+    if rate_role not in time_activities.RATE_ROLES:
+        raise ValidationError({"rate_role": "Choose a role."})
+    if amount is None or amount <= 0 or amount > Decimal("5000"):
+        raise ValidationError({"amount": "Enter a daily rate in pounds, more than 0 and at most 5,000."})
+    rate = (DailyRate.objects.select_for_update().filter(
+        authority_id=actor.authority_id, academic_year=academic_year, rate_role=rate_role).first()
+        or DailyRate(authority_id=actor.authority_id, academic_year=academic_year, rate_role=rate_role))
+    rate.amount = amount
+    save_with_history(rate, actor=actor, reason="Daily rate set")
+    return rate

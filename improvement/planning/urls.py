@@ -23,4 +23,8 @@ urlpatterns = [
     path("coverage/export.<str:fmt>", views.coverage_export, name="coverage_export"),
     path("officers/<int:pk>/capacity/", views.officer_capacity, name="officer_capacity"),
     path("reminders/", views.reminder_preference, name="reminders"),
+    path("schools/<str:urn>/time/", views.school_time, name="school_time"),
+    path("time/", views.time_summary, name="time"),
+    path("time/export.<str:fmt>", views.time_export, name="time_export"),
+    path("rates/", views.daily_rates, name="rates"),
 ]

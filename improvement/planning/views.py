@@ -4,6 +4,7 @@ check permissions and hand over to services and selectors; they hold no rules.""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -26,16 +27,20 @@ from improvement.planning.forms import (
     MoveForm,
     PlanRunForm,
     PlanStatusForm,
+    RateForm,
     ReminderPreferenceForm,
     TickForm,
+    TimeForm,
 )
 from improvement.planning.models import (
     CalendarFeed,
+    DailyRate,
     Handover,
     OfficerCapacity,
     PlanStatus,
     ReminderPreference,
 )
+from improvement.planning.time_activities import BY_KEY, RATE_ROLES
 from improvement.policy.calendar import academic_year_name, academic_year_of, academic_year_start
 from improvement.schools.selectors import school_for_user
 
@@ -400,3 +405,123 @@ def reminder_preference(request: HttpRequest) -> HttpResponse:
         return redirect("planning:reminders")
     return render(request, "planning/reminders.html", {"form": form},
                   status=400 if form.is_bound and form.errors else 200)
+
+
+# Kent time accounting -------------------------------------------------------------------------------
+
+
+def _log_time(request: HttpRequest, form: TimeForm, school=None) -> bool:
+    if request.method != "POST":
+        return False
+    _require(request, "planning.log_time")
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        services.log_time(actor=request.user, activity=data["activity"], day=data["day"],
+                          in_school=data["in_school"], out_of_school=data["out_of_school"], school=school,
+                          note=data["note"])
+    except ValidationError as error:
+        apply_errors(form, error)
+        return False
+    messages.success(request, "Time logged.")
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+def school_time(request: HttpRequest, urn: str) -> HttpResponse:
+    school = school_for_user(user=request.user, urn=urn)
+    _require(request, "planning.view_school_time", school)
+    year = _year(request)
+    can_log = request.user.has_perm("planning.log_time")
+    form = TimeForm(request.POST if request.method == "POST" else None, for_school=True)
+    if _log_time(request, form, school):
+        return redirect(reverse("planning:school_time", kwargs={"urn": school.urn}) + f"?year={year}")
+    data = selectors.school_time(school=school, academic_year=year, today=timezone.localdate())
+    return render(request, "planning/school_time.html", {
+        "school": school, "year": year, "years": _years_around(year), "time": data,
+        "form": form if can_log else None,
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+def _time_officer(request: HttpRequest):
+    wanted = request.GET.get("officer", "")
+    officer = request.user
+    if wanted and wanted != str(request.user.pk):
+        officer = selectors.officer_choices(request.user).filter(pk=wanted).first() if wanted.isdigit() else None
+        if officer is None:
+            raise Http404("No such officer.")
+    _require(request, "planning.view_officer_time", officer)
+    return officer
+
+
+@require_http_methods(["GET", "POST"])
+def time_summary(request: HttpRequest) -> HttpResponse:
+    _require(request, "planning.view_time_summary")
+    officer = _time_officer(request) if request.GET.get("officer") or request.user.role != Role.LA_ADMIN else None
+    year = _year(request)
+    form = TimeForm(request.POST if request.method == "POST" else None, for_school=False)
+    if _log_time(request, form):
+        return redirect(reverse("planning:time") + f"?year={year}")
+    lines, entries = selectors.officer_time(officer=officer, academic_year=year) if officer else ([], [])
+    is_overseer = request.user.role in (Role.SENIOR_ADVISER, Role.LA_ADMIN)
+    return render(request, "planning/time_summary.html", {
+        "officer": officer, "year": year, "years": _years_around(year), "lines": lines, "entries": entries,
+        "officers": list(selectors.officer_choices(request.user)) if is_overseer else [],
+        "form": form if officer is not None and officer.pk == request.user.pk
+        and request.user.has_perm("planning.log_time") else None,
+        "total_days": sum((line.days for line in lines), Decimal(0)),
+        "total_amount": sum((line.amount or Decimal(0) for line in lines), Decimal(0)),
+        "missing_rate": any(line.rate is None for line in lines),
+        "query": urlencode({"year": year, **({"officer": officer.pk} if officer else {})}),
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+TIME_HEADER = ("Date", "Term", "School", "URN", "Activity", "Days in school", "Days out of school", "Days",
+               "Rate role", "Daily rate", "Amount", "Note")
+
+
+@require_GET
+def time_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _require(request, "planning.view_time_summary")
+    if fmt not in exports.FORMATS:
+        raise Http404("No such format.")
+    officer = _time_officer(request)
+    year = _year(request)
+    lines, entries = selectors.officer_time(officer=officer, academic_year=year)
+    rates = {(line.term, line.rate_role): line.rate for line in lines}
+
+    def rows():
+        for e in entries:
+            activity = BY_KEY.get(e.activity)
+            rate = rates.get((e.term, e.rate_role))
+            days = e.in_school + e.out_of_school
+            yield (e.date.isoformat(), e.term.capitalize(), e.school.name if e.school else "",
+                   e.school.urn if e.school else "", activity.label if activity else e.activity,
+                   float(e.in_school), float(e.out_of_school), float(days),
+                   RATE_ROLES.get(e.rate_role, e.rate_role), float(rate) if rate is not None else "",
+                   float((days * rate).quantize(Decimal("0.01"))) if rate is not None else "", e.note)
+
+    name = f"time-{officer.pk}-{year.replace('/', '-')}"
+    return exports.download(fmt, name, f"Time {year.replace('/', '-')}", TIME_HEADER, rows())
+
+
+@require_http_methods(["GET", "POST"])
+def daily_rates(request: HttpRequest) -> HttpResponse:
+    _require(request, "planning.set_daily_rate")
+    year = _year(request)
+    form = RateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_daily_rate(actor=request.user, academic_year=year, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Daily rate saved.")
+            return redirect(reverse("planning:rates") + f"?year={year}")
+    rates = dict(DailyRate.objects.filter(authority_id=request.user.authority_id, academic_year=year)
+                 .values_list("rate_role", "amount"))
+    return render(request, "planning/rates.html", {
+        "form": form, "year": year, "years": _years_around(year),
+        "rates": [(label, rates.get(key)) for key, label in RATE_ROLES.items()],
+    }, status=400 if form.is_bound and form.errors else 200)

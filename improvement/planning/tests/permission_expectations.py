@@ -26,6 +26,7 @@ from improvement.planning.services import create_calendar_feed
 from improvement.policy.calendar import academic_year_of
 
 ALLOCATORS = frozenset({"la_admin", "senior_adviser"})
+ADMIN_ONLY = frozenset({"la_admin"})
 YEAR = "2025/26"
 
 
@@ -146,4 +147,29 @@ EXPECTATIONS += [
     Expectation("planning:reminders", DIARY_OWNERS | {"headteacher"}),
     Expectation("planning:reminders", DIARY_OWNERS | {"headteacher"}, method="POST",
                 data=lambda ctx: {"frequency": "weekly"}),
+]
+
+
+def _time_data(ctx):
+    today = timezone.localdate()
+    return {"activity": "autumn_visit", "day_day": today.day, "day_month": today.month, "day_year": today.year,
+            "in_school": "0.5", "out_of_school": "1"}
+
+
+def _own_time_data(ctx):
+    return {**_time_data(ctx), "activity": "briefing"}
+
+
+TIME_READERS = frozenset({"senior_adviser", "monitoring_officer", "la_admin", "other_la_officer"})
+TIME_LOGGERS = frozenset({"senior_adviser", "monitoring_officer"})
+
+EXPECTATIONS += [
+    Expectation("planning:school_time", LA_STAFF, build=_school),
+    Expectation("planning:school_time", TIME_LOGGERS, build=_school, method="POST", data=_time_data),
+    Expectation("planning:time", TIME_READERS),
+    Expectation("planning:time", TIME_LOGGERS | {"other_la_officer"}, method="POST", data=_own_time_data),
+    Expectation("planning:time_export", TIME_READERS, build=lambda ctx: {"fmt": "csv"}),
+    Expectation("planning:rates", ADMIN_ONLY),
+    Expectation("planning:rates", ADMIN_ONLY, method="POST",
+                data=lambda ctx: {"rate_role": "improvement_partner", "amount": "450"}),
 ]
