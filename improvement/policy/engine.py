@@ -48,6 +48,11 @@ def evaluate(
         decision = rule.evaluate(context, env)
         env.earlier[rule.key] = decision
         decisions.append(decision)
+    # Decisions keep functions that write their reasons later, and those hold `env`: emptying
+    # `earlier` (read only while rules run) breaks the env -> decision -> env cycle, so results
+    # are freed by reference counting instead of piling up for the cyclic garbage collector,
+    # which otherwise cost ~15% of evaluating a large portfolio.
+    env.earlier.clear()
     return decisions
 
 

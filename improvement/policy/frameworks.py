@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Protocol
 
 
@@ -32,7 +33,12 @@ class Scale:
     grades: tuple[Grade, ...]
 
     def grade(self, key: str) -> Grade | None:
-        return next((g for g in self.grades if g.key == key), None)
+        return self._by_key.get(key)
+
+    @cached_property
+    def _by_key(self) -> dict[str, Grade]:
+        # Built once per scale (the engine asks per school); the first grade of a key wins.
+        return {g.key: g for g in reversed(self.grades)}
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -64,7 +70,12 @@ class Era:
     inspection_types: tuple[str, ...] = field(default=())
 
     def area(self, key: str) -> Area | None:
-        return next((a for a in self.areas if a.key == key), None)
+        return self._areas_by_key.get(key)
+
+    @cached_property
+    def _areas_by_key(self) -> dict[str, Area]:
+        # Built once per era (the engine asks per school); the first area of a key wins.
+        return {a.key: a for a in reversed(self.areas)}
 
     def covers(self, day: date) -> bool:
         return self.starts <= day and (self.ends is None or day <= self.ends)

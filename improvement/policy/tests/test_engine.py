@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import date
 from pathlib import Path
@@ -67,3 +68,26 @@ def test_synthetic_snapshots_are_deterministic_and_bench_runs():
     assert [s.to_dict() for s in synthetic_snapshots(30)] == [
         s.to_dict() for s in synthetic_snapshots(30)]
     assert bench_evaluate(20) > 0
+
+
+def test_evaluation_leaves_no_reference_cycles_and_reasons_still_read():
+    # Decisions hold reason writers that refer to their pack's environment; evaluate breaks
+    # that cycle so results are freed without the cyclic collector. Reasons read afterwards
+    # (when `earlier` has been emptied) must still be complete.
+    packs = [load_pack("kent-2009-10"), load_pack("coventry-2023-24")]
+    snapshots = synthetic_snapshots(40)
+    expected = [[d.to_dict() for d in evaluate_all(packs, s, date(2010, 1, 15))]
+                for s in snapshots]
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for snapshot in snapshots:
+            evaluate_all(packs, snapshot, date(2010, 1, 15))
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
+    again = [[d.to_dict() for d in evaluate_all(packs, s, date(2010, 1, 15))] for s in snapshots]
+    assert again == expected
+    assert all(d["reasons"] for decisions in again for d in decisions)
