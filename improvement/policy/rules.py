@@ -465,6 +465,16 @@ class Rule:
                 parts: Sequence[Part] | None = None) -> Decision:
         """The Decision for a chosen outcome, computing its window and inclusions. Without
         `parts`, the outcome's condition is explained when the reasons are read."""
+        if outcome.window is None and outcome.include is None and outcome.status != NO_RULE:
+            # The common case, with one reason writer and no intermediate lists.
+            if parts is None:
+                def reasons() -> list[RawReason]:
+                    return self.reasons(env, outcome, parts_of(outcome, ctx))
+            else:
+                def reasons() -> list[RawReason]:
+                    return self.reasons(env, outcome, parts)
+            return Decision(self.key, self.label, env.pack_id, DECIDED, outcome.value, reasons,
+                            (), env.pack_status)
         if parts is None:
             def explain(extra: Sequence[str] = ()) -> list[RawReason]:
                 return self.reasons(env, outcome, parts_of(outcome, ctx), extra)
@@ -489,10 +499,15 @@ class Rule:
 
 
 def _select(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
-    chosen = rule.select(ctx, env)
-    if isinstance(chosen, Decision):
-        return chosen
-    return rule.resolve(ctx, env, chosen)
+    # Rule.select inlined: this runs for most rules of every school.
+    for case in rule.cases:
+        value = case.test(ctx)
+        if value is OUT_OF_SCOPE or value is False:
+            continue
+        if value is None:
+            return rule.cannot_decide(env, case, parts_of(case, ctx))
+        return rule.resolve(ctx, env, case)
+    return rule.resolve(ctx, env, rule.otherwise)
 
 
 def _count(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
@@ -609,3 +624,4 @@ _KINDS: dict[str, Callable[[Rule, Context, PackEnv], Decision]] = {
     "schedule": _schedule,
 }
 KINDS = tuple(_KINDS)
+KIND_FUNCTIONS: Mapping[str, Callable[[Rule, Context, PackEnv], Decision]] = _KINDS
