@@ -73,7 +73,8 @@ class Context:
     def __init__(self, snapshot: Snapshot, as_of: date) -> None:
         self.snapshot = snapshot
         self.as_of = as_of
-        self.cache: dict[tuple[Any, ...], Any] = {}
+        # Predicate answers by leaf key (rules.Leaf) and derived facts by tuple key.
+        self.cache: dict[Any, Any] = {}
         known = [i for i in snapshot.inspections if i.start_date <= as_of]
         known.sort(key=_inspection_order, reverse=True)
         self.inspections: list[Inspection] = known

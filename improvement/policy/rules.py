@@ -149,7 +149,9 @@ class Leaf(Condition):
 
     def __init__(self, name: str, args: tuple[Any, ...], *, negate: bool,
                  source: str | None) -> None:
-        key = (name, args)
+        # The cache key is a string, e.g. "flag('performance_data_concern',)": a string keeps
+        # its hash, where a (name, args) tuple is hashed again on every look-up.
+        key = f"{name}{args!r}"
         function = PREDICATES[name].function
         if args:
             def fact(ctx: Context) -> Fact:
