@@ -192,6 +192,7 @@ def seed_demo_authority() -> DemoSummary:
     _seed_conversion(authority, trusts[1], networks[0], rng)
     users = _seed_users(authority, schools, trusts, networks)
     _seed_visits(authority, schools)
+    _seed_allocations(authority)
     return DemoSummary(authority=authority, schools=School.objects.filter(authority=authority).count(), users=users)
 
 
@@ -268,7 +269,8 @@ def _seed_users(authority, schools, trusts, networks) -> list[tuple[str, str, st
     plan = [
         (Role.LA_ADMIN, "admin", None, None, "Everything in the authority; adds and edits schools, inspections and measures"),
         (Role.SENIOR_ADVISER, "senior.adviser", None, None, "All schools in the authority and their change history"),
-        (Role.MONITORING_OFFICER, "officer", None, None, "All schools in the authority, read only for now"),
+        (Role.MONITORING_OFFICER, "officer", None, None, "Their visits, records, diary and allocated schools"),
+        (Role.MONITORING_OFFICER, "officer2", None, None, "A second officer: takes over three schools this year"),
         (Role.NETWORK_LEAD, "network.lead", None, None, "All schools in the authority, read only; leads the North Network"),
         (Role.LA_VIEWER, "viewer", None, None, "All schools in the authority, read only"),
         (Role.HEADTEACHER, "head", head_school, None, f"Only {head_school.name}"),
@@ -345,3 +347,26 @@ def _seed_visits(authority: Authority, schools: list[School]) -> None:
     visit_services.save_record(actor=officer, visit=sent, content=sent_content,
                                expected_version=sent.record.version)
     visit_services.transition(actor=officer, visit=sent, step_name="send")
+
+
+def _seed_allocations(authority: Authority) -> None:
+    """Officers allocated for last year and this year; three schools change officer this
+    year, so the demo shows the Kent handover checklist and the continuity figures."""
+    from improvement.planning import services as planning_services
+    from improvement.planning.models import OfficerAllocation
+
+    if OfficerAllocation.objects.filter(school__authority=authority).exists():
+        return
+    adviser = User.objects.get(email=f"senior.adviser@{DEMO_EMAIL_DOMAIN}")
+    officers = [User.objects.get(email=f"officer@{DEMO_EMAIL_DOMAIN}"),
+                User.objects.get(email=f"officer2@{DEMO_EMAIL_DOMAIN}")]
+    open_schools = [s for s in School.objects.filter(authority=authority).order_by("urn") if s.is_open]
+    for index, school in enumerate(open_schools):
+        last_year_officer = officers[index % 2]
+        planning_services.allocate_officer(actor=adviser, school=school, academic_year="2025/26",
+                                           officer=last_year_officer)
+        this_year_officer = officers[1] if index in (0, 2, 4) else last_year_officer
+        planning_services.allocate_officer(
+            actor=adviser, school=school, academic_year="2026/27", officer=this_year_officer,
+            reason="Rebalanced caseloads" if this_year_officer != last_year_officer else "",
+        )

@@ -111,7 +111,9 @@ def assert_demo_has_the_variety_the_product_needs(client) -> None:
     assert schools.filter(predecessor__isnull=False).exists(), "an academy conversion"
 
     users = User.objects.filter(authority=authority)
-    assert sorted(users.values_list("role", flat=True)) == sorted(Role.values), "one user per role"
+    roles = list(users.values_list("role", flat=True))
+    assert set(roles) == set(Role.values), "a user for every role"
+    assert roles.count(Role.MONITORING_OFFICER) == 2, "two officers, so the demo shows a handover"
     for user in users:
         user.full_clean()  # school-side users are tied to a school or trust of this authority
 
@@ -147,6 +149,14 @@ def assert_demo_has_the_variety_the_product_needs(client) -> None:
     visits = Visit.objects.filter(school__authority=authority)
     assert set(visits.values_list("status", flat=True)) == {"draft", "sent_for_accuracy_check", "distributed"}
     assert Action.objects.filter(school__authority=authority).count() >= 2
+
+    # Officers allocated for two years; three schools change officer, each with a handover.
+    from improvement.planning.models import Handover, OfficerAllocation
+
+    assert OfficerAllocation.objects.filter(school__authority=authority, academic_year="2026/27").count() == (
+        schools.exclude(status="closed").count()
+    )
+    assert Handover.objects.filter(school__authority=authority).count() == 3
 
     # The printed logins work.
     response = client.post("/accounts/login/", {"username": "admin@marlowevale.example", "password": DEMO_PASSWORD})
