@@ -24,7 +24,7 @@ from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 TERM_NAMES = ("autumn", "spring", "summer")
 _YEAR_NAME = re.compile(r"^(\d{4})/(\d{2})$")
@@ -63,6 +63,7 @@ class HalfTerm:
         return DateWindow(self.start, self.end)
 
 
+@lru_cache(maxsize=1024)  # asked per school and pack with a handful of as-of dates
 def academic_year_of(day: date) -> str:
     """The academic year (1 September to 31 August) containing `day`, e.g. "2023/24"."""
     first = day.year if day.month >= 9 else day.year - 1

@@ -309,6 +309,14 @@ class Timing:
     rule: str  # one of TIMING_RULES
     low: int = 0
     high: int = 0
+    # Timings key the calendar's window memo for every school: hash the fields once.
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.anchor, self.rule, self.low, self.high)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def window(self, ctx: Context, calendar: AcademicCalendar):
         """({"from": ..., "to": ...}, note, missing facts); the window is None when the anchor
