@@ -124,6 +124,25 @@ def record_categorisation(
 
 
 @transaction.atomic
+def note_improvement_partner(*, actor: User, school: School, academic_year: str, is_new: bool) -> Categorisation:
+    """Record, from an officer allocation, whether the school's improvement partner is new this
+    year (Kent: a new partner means a familiarisation visit and a sixth day). Leaves the year's
+    LA category and support level as they are."""
+    _require_officer(actor, school)
+    _academic_year(academic_year)
+    row = (
+        Categorisation.objects.select_for_update().filter(school=school, academic_year=academic_year).first()
+    ) or Categorisation(school=school, academic_year=academic_year)
+    if row.pk is not None and row.new_improvement_partner == is_new:
+        return row
+    row.new_improvement_partner = is_new
+    row.recorded_by = actor
+    row.full_clean()
+    save_with_history(row, actor=actor, reason="New improvement partner, from the officer allocation")
+    return row
+
+
+@transaction.atomic
 def agree_additional_visits(
     *, actor: User, school: School, academic_year: str, count: int, reason: str, agreed_on: date
 ) -> AdditionalVisits:

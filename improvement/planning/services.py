@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 from improvement.accounts.models import Authority, User
 from improvement.accounts.roles import Role
 from improvement.core.history import save_with_history
+from improvement.decisions import services as decisions_services
 from improvement.planning import handover as checklist
 from improvement.planning import planner, time_activities
 from improvement.planning.entitlements import VISIT_DECISION_KEYS, needs_for_school
@@ -85,6 +86,11 @@ def allocate_officer(
     )
     if before is not None and before.officer_id != officer.pk:
         Handover.objects.create(allocation=allocation, school=school, from_officer=before.officer, to_officer=officer)
+    if before is not None:
+        # The allocation history is the best evidence of whether the partner is new this year.
+        decisions_services.note_improvement_partner(
+            actor=actor, school=school, academic_year=academic_year, is_new=before.officer_id != officer.pk
+        )
     # The year's visits still to happen go to the new officer.
     for planned in PlannedVisit.objects.filter(school=school, academic_year=academic_year,
                                                status__in=OPEN_PLAN_STATUSES).exclude(officer=officer):
