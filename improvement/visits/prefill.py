@@ -8,6 +8,7 @@ visit until the record is finalised, when the revision freezes them.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from improvement.inspections.models import Inspection
 from improvement.policy import frameworks
+from improvement.policy.predicates import long_date
 from improvement.schools.models import ContextMeasure, Measure, School
 from improvement.visits.writing_checks import initials
 
@@ -55,6 +57,21 @@ def _measure_lines(rows: dict[str, dict[int, ContextMeasure]], measures: tuple[M
     return lines
 
 
+def ofsted_window(school: School, as_of: date) -> str:
+    """The expected window for the next inspection, from the Ofsted window decision of the
+    policy packs that apply on `as_of` ("" when no pack decides one)."""
+    from improvement.decisions.selectors import evaluate_schools
+
+    evaluation = evaluate_schools(School.objects.filter(pk=school.pk), authority=school.authority, as_of=as_of)
+    for entry in evaluation.schools:
+        for decision in entry.decisions:
+            value = decision.value if isinstance(decision.value, dict) else {}
+            if decision.key.endswith(".ofsted_window") and decision.status == "decided" and value.get("from"):
+                ends = f" to {long_date(date.fromisoformat(value['to']))}" if value.get("to") else ""
+                return f"Expected window {long_date(date.fromisoformat(value['from']))}{ends} ({decision.pack})"
+    return ""
+
+
 def register_snapshot(school: School) -> dict[str, Any]:
     """Text for each register-based prefill source, dated. Two queries plus the inspections."""
     rows: dict[str, dict[int, ContextMeasure]] = defaultdict(dict)
@@ -83,13 +100,13 @@ def register_snapshot(school: School) -> dict[str, Any]:
         values["inspection.latest_outcome"] = (
             f"{frameworks.outcome_label(latest)} ({latest.start_date:%d %B %Y}, {frameworks.get_era(latest.era).name})"
         )
+    window = ofsted_window(school, timezone.localdate())
     if inspections:
         last = inspections[0]
-        values["inspection.window"] = (
-            f"Last inspected {last.start_date:%d %B %Y} ({last.get_inspection_type_display().lower()})"
-        )
+        last_text = f"Last inspected {long_date(last.start_date)} ({last.get_inspection_type_display().lower()})"
+        values["inspection.window"] = f"{window}. {last_text}" if window else last_text
     else:
-        values["inspection.window"] = ""
+        values["inspection.window"] = window
     values["school.name"] = school.name
     values["school.dfe_number"] = school.dfe_number
     values["school.urn"] = school.urn
