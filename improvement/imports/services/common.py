@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from django.db import connection
 from django.db.models import QuerySet
+from simple_history.utils import bulk_create_with_history
 
 from improvement.inspections.models import Inspection
 from improvement.policy import frameworks
@@ -140,3 +141,20 @@ def update_with_history(objs: list, model, fields: list[str], *, actor, reason: 
     set_columns(model, [(obj.pk, *(getattr(obj, a) for a in attnames)) for obj in objs], fields, batch_size)
     model.history.bulk_history_create(objs, batch_size=batch_size, update=True, default_user=actor,
                                       default_change_reason=reason)
+
+
+def write_changes(model, *, creates: list, updates: dict[int, dict], actor, reason: str,
+                  batch_size: int = 500) -> None:
+    """Insert new rows and apply per-row field changes ({pk: {field: value}}), each with one
+    history row attributed to the actor. Rows changing the same fields are updated together."""
+    for batch in batched(creates, batch_size):
+        bulk_create_with_history(batch, model, batch_size=batch_size, default_user=actor,
+                                 default_change_reason=reason)
+    for batch in batched(list(updates), batch_size):
+        by_fields: dict[tuple[str, ...], list] = defaultdict(list)
+        for obj in model.objects.filter(id__in=batch):
+            for name, value in updates[obj.id].items():
+                setattr(obj, name, value)
+            by_fields[tuple(sorted(updates[obj.id]))].append(obj)
+        for fields_changed, objs in by_fields.items():
+            update_with_history(objs, model, list(fields_changed), actor=actor, reason=reason)

@@ -7,20 +7,17 @@ whatever file it first came from. Counts in the report are of measure values, no
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from simple_history.utils import bulk_create_with_history
 
 from improvement.accounts.models import Authority
 from improvement.imports import values
 from improvement.imports.columns import ResolvedHeader
 from improvement.imports.parsers import measures as parser
 from improvement.imports.report import UNKNOWN_LA, ImportReport
-from improvement.imports.services.common import batched, in_batches, update_with_history
+from improvement.imports.services.common import in_batches, write_changes
 from improvement.imports.services.engine import (
     Importer,
     ImportOptions,
@@ -125,20 +122,12 @@ class MeasuresImporter(Importer):
 
     def write(self, valid_lines: set[int]) -> None:
         plan = self.plan_
-        actor, reason = self.options.actor, self.reason
-        creates = [m for line, m in plan.creates if line in valid_lines]
-        for batch in batched(creates, WRITE_BATCH):
-            bulk_create_with_history(batch, ContextMeasure, batch_size=WRITE_BATCH, default_user=actor,
-                                     default_change_reason=reason)
-        updates = {pk: changes for line, pk, changes in plan.updates if line in valid_lines}
-        for batch in batched(list(updates), WRITE_BATCH):
-            by_fields: dict[tuple[str, ...], list[ContextMeasure]] = defaultdict(list)
-            for measure in ContextMeasure.objects.filter(id__in=batch):
-                for name, value in updates[measure.id].items():
-                    setattr(measure, name, value)
-                by_fields[tuple(sorted(updates[measure.id]))].append(measure)
-            for fields_changed, measures in by_fields.items():
-                update_with_history(measures, ContextMeasure, list(fields_changed), actor=actor, reason=reason)
+        write_changes(
+            ContextMeasure,
+            creates=[m for line, m in plan.creates if line in valid_lines],
+            updates={pk: changes for line, pk, changes in plan.updates if line in valid_lines},
+            actor=self.options.actor, reason=self.reason, batch_size=WRITE_BATCH,
+        )
 
 
 def import_measures(path: Path, options: ImportOptions, *, kind: str) -> ImportReport:

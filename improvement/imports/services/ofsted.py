@@ -13,23 +13,19 @@ Conventions (docs/imports.md):
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-from simple_history.utils import bulk_create_with_history
 
 from improvement.accounts.models import Authority
 from improvement.imports.columns import ResolvedHeader
 from improvement.imports.parsers import ofsted as parser
 from improvement.imports.report import UNKNOWN_LA
 from improvement.imports.services.common import (
-    batched,
     in_batches,
     refresh_latest_inspections,
-    update_with_history,
+    write_changes,
 )
 from improvement.imports.services.engine import Importer, ParsedRow
 from improvement.inspections.models import Inspection
@@ -135,21 +131,14 @@ class OfstedImporter(Importer):
 
     def write(self, valid_lines: set[int]) -> None:
         plan = self.plan_
-        actor, reason = self.options.actor, self.reason
         creates = [inspection for line, inspection in plan.creates if line in valid_lines]
-        for batch in batched(creates, WRITE_BATCH):
-            bulk_create_with_history(batch, Inspection, batch_size=WRITE_BATCH, default_user=actor,
-                                     default_change_reason=reason)
         valid_updates = [u for u in plan.updates if u[0] in valid_lines]
-        updates = {pk: changes for _line, pk, _school, changes in valid_updates}
-        for batch in batched(list(updates), WRITE_BATCH):
-            by_fields: dict[tuple[str, ...], list[Inspection]] = defaultdict(list)
-            for inspection in Inspection.objects.filter(id__in=batch):
-                for name, value in updates[inspection.id].items():
-                    setattr(inspection, name, value)
-                by_fields[tuple(sorted(updates[inspection.id]))].append(inspection)
-            for fields_changed, inspections in by_fields.items():
-                update_with_history(inspections, Inspection, list(fields_changed), actor=actor, reason=reason)
+        write_changes(
+            Inspection,
+            creates=creates,
+            updates={pk: changes for _line, pk, _school, changes in valid_updates},
+            actor=self.options.actor, reason=self.reason, batch_size=WRITE_BATCH,
+        )
         changed = refresh_latest_inspections(
             {i.school_id for i in creates} | {school_id for _line, _pk, school_id, _c in valid_updates}
         )
