@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
@@ -157,3 +158,12 @@ def govuk_formfield(db_field, **kwargs):
     if formfield is not None and isinstance(formfield.widget, forms.CheckboxSelectMultiple):
         formfield.widget = GovukCheckboxSelectMultiple(choices=formfield.widget.choices)
     return formfield
+
+
+def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on a field it names, otherwise on the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -8,8 +8,17 @@ Deny by default: a permission not defined here is refused.
 from __future__ import annotations
 
 import rules
+from django.core.exceptions import PermissionDenied
 
 from improvement.accounts.roles import LA_STAFF_ROLES, Role
+
+
+def require_perm(request, perm: str, obj=None) -> None:
+    """Refuse the request (403) unless the signed-in user has `perm` on `obj`. Views call this
+    after fetching the object through its scoped queryset, which has already 404ed anything
+    outside the user's authority or school."""
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
 
 
 def _has_role(*roles: Role):

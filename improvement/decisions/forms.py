@@ -18,15 +18,6 @@ from improvement.schools.models import Network, Phase
 REASON_WIDGET = forms.Textarea(attrs={"rows": 4})
 
 
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on a field it names, otherwise on the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _not_future(value: date | None, what: str) -> date | None:
     if value is not None and value > timezone.localdate():
         raise ValidationError(f"The date {what} cannot be in the future.")

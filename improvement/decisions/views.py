@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from improvement.core.csv_export import csv_response
+from improvement.core.forms import apply_errors
+from improvement.core.permissions import require_perm
 from improvement.decisions import selectors, services
 from improvement.decisions.forms import (
     AdditionalVisitsForm,
@@ -28,7 +30,6 @@ from improvement.decisions.forms import (
     PortfolioFilterForm,
     RevokeForm,
     WithdrawVisitsForm,
-    apply_errors,
     clean_academic_year,
 )
 from improvement.decisions.models import (
@@ -44,15 +45,10 @@ from improvement.schools.models import Network, School
 from improvement.schools.selectors import school_for_user
 
 
-def _require(request: HttpRequest, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def _school(request: HttpRequest, urn: str, perm: str) -> School:
     """The school in the URL: 404 outside the user's scope, 403 without the permission."""
     school = school_for_user(user=request.user, urn=urn)
-    _require(request, perm, school)
+    require_perm(request, perm, school)
     return school
 
 
@@ -269,7 +265,7 @@ def additional_visits_withdraw(request: HttpRequest, urn: str, pk: int) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 def packs(request: HttpRequest) -> HttpResponse:
-    _require(request, "decisions.change_policy_packs")
+    require_perm(request, "decisions.change_policy_packs")
     authority = request.user.authority
     initial = {}
     if request.method == "GET" and request.GET.get("year"):
@@ -309,7 +305,7 @@ PAGE_SIZE = 50
 
 def _portfolio(request: HttpRequest):
     """The filter form, the whole portfolio (for authority totals) and the filtered, sorted rows."""
-    _require(request, "decisions.view_portfolio")
+    require_perm(request, "decisions.view_portfolio")
     data = request.GET.copy()
     for name in ("triggers", "early_warning"):
         data.setdefault(name, "")

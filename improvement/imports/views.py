@@ -4,7 +4,6 @@ import csv
 import io
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from improvement.core.csv_export import csv_response
+from improvement.core.permissions import require_perm
 from improvement.imports import selectors
 from improvement.imports.forms import ConfirmForm, UploadForm
 from improvement.imports.services import runs
@@ -19,21 +19,17 @@ from improvement.imports.services import runs
 PAGE_SIZE = 25
 
 
-def _require(request: HttpRequest, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
 
 @require_GET
 def import_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "imports.view_import_log")
+    require_perm(request, "imports.view_import_log")
     page = Paginator(selectors.import_log(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "imports/import_list.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])
 def import_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "imports.run_import")
+    require_perm(request, "imports.run_import")
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         run = runs.start_upload(
@@ -50,7 +46,7 @@ def import_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.import_run(user=request.user, pk=pk)
-    _require(request, "imports.view_import_run", run)
+    require_perm(request, "imports.view_import_run", run)
     context = {
         "run": run,
         "stale": runs.is_stale(run),
@@ -70,7 +66,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.import_run(user=request.user, pk=pk)
-    _require(request, "imports.run_import", run)
+    require_perm(request, "imports.run_import", run)
     form = ConfirmForm(request.POST)
     form.is_valid()
     try:
@@ -85,7 +81,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.import_run(user=request.user, pk=pk)
-    _require(request, "imports.run_import", run)
+    require_perm(request, "imports.run_import", run)
     try:
         runs.cancel(actor=request.user, run=run)
     except runs.ImportStateError as exc:
@@ -98,7 +94,7 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.import_run(user=request.user, pk=pk)
-    _require(request, "imports.view_import_run", run)
+    require_perm(request, "imports.view_import_run", run)
     name = runs.errors_file(run)
     if name and default_storage.exists(name):
         # Every invalid row with its original cells, as written by the import.

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from improvement.core.forms import apply_errors
 from improvement.inspections import services
 from improvement.inspections.forms import EraChoiceForm, InspectionForm
 from improvement.inspections.models import Inspection
@@ -36,8 +37,7 @@ def _save(request, form: InspectionForm, school, era, instance: Inspection | Non
             reason="Edited by LA administrator" if instance else "Entered by LA administrator",
         )
     except ValidationError as error:
-        for message in error.messages:
-            form.add_error(None, message)
+        apply_errors(form, error)
         return False
     return True
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from improvement.accounts.roles import Role
-from improvement.core.permissions import SCHOOL_SIDE_ROLES
-from improvement.decisions.forms import apply_errors
+from improvement.core.forms import apply_errors
+from improvement.core.permissions import SCHOOL_SIDE_ROLES, require_perm
 from improvement.planning import exports, ical, presenters, selectors, services
 from improvement.planning.forms import (
     AllocationForm,
@@ -45,11 +45,6 @@ from improvement.policy.calendar import academic_year_name, academic_year_of, ac
 from improvement.schools.selectors import school_for_user
 
 
-def _require(request: HttpRequest, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def _year(request: HttpRequest) -> str:
     """The academic year in ?year=, or the current one when it is missing or malformed."""
     value = request.GET.get("year", "")
@@ -71,7 +66,7 @@ def _allocation_url(school, year: str) -> str:
 
 @require_GET
 def allocations(request: HttpRequest) -> HttpResponse:
-    _require(request, "planning.view_allocations")
+    require_perm(request, "planning.view_allocations")
     year = _year(request)
     overview = selectors.allocation_overview(user=request.user, academic_year=year)
     return render(request, "planning/allocations.html", {
@@ -83,7 +78,7 @@ def allocations(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def school_allocation(request: HttpRequest, urn: str) -> HttpResponse:
     school = school_for_user(user=request.user, urn=urn)
-    _require(request, "planning.view_handover", school)
+    require_perm(request, "planning.view_handover", school)
     year = _year(request)
     can_allocate = request.user.has_perm("planning.allocate_officer", school)
     if request.method == "POST" and not can_allocate:
@@ -124,7 +119,7 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
                                                                  "allocation"),
         pk=pk,
     )
-    _require(request, "planning.view_handover", item)
+    require_perm(request, "planning.view_handover", item)
     can_tick = request.user.has_perm("planning.tick_handover", item)
     form = TickForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -154,7 +149,7 @@ def _plan_url(year: str) -> str:
 
 @require_GET
 def plan(request: HttpRequest) -> HttpResponse:
-    _require(request, "planning.view_plan")
+    require_perm(request, "planning.view_plan")
     year = _year(request)
     officers = list(selectors.officer_choices(request.user))
     officer_id = next((o.pk for o in officers if str(o.pk) == request.GET.get("officer", "")), None)
@@ -175,7 +170,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["POST"])
 def plan_run(request: HttpRequest) -> HttpResponse:
-    _require(request, "planning.run_planner")
+    require_perm(request, "planning.run_planner")
     year = _year(request)
     form = PlanRunForm(request.POST)
     if form.is_valid():
@@ -203,14 +198,14 @@ def _visit_context(request: HttpRequest, planned, **forms) -> dict:
 @require_GET
 def planned_visit(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.planned_visit_for_user(user=request.user, pk=pk)
-    _require(request, "planning.view_planned_visit", item)
+    require_perm(request, "planning.view_planned_visit", item)
     return render(request, "planning/planned_visit.html", _visit_context(request, item))
 
 
 @require_http_methods(["POST"])
 def planned_visit_status(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.planned_visit_for_user(user=request.user, pk=pk)
-    _require(request, "planning.change_planned_visit", item)
+    require_perm(request, "planning.change_planned_visit", item)
     form = PlanStatusForm(request.POST)
     if form.is_valid():
         try:
@@ -227,7 +222,7 @@ def planned_visit_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def planned_visit_move(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.planned_visit_for_user(user=request.user, pk=pk)
-    _require(request, "planning.change_planned_visit", item)
+    require_perm(request, "planning.change_planned_visit", item)
     form = MoveForm(request.POST)
     if form.is_valid():
         try:
@@ -258,13 +253,13 @@ def _diary_officer(request: HttpRequest):
         officer = selectors.officer_choices(user).filter(pk=wanted).first() if wanted.isdigit() else None
         if officer is None:
             raise Http404("No such officer.")
-    _require(request, "planning.view_officer_diary", officer)
+    require_perm(request, "planning.view_officer_diary", officer)
     return officer
 
 
 @require_GET
 def diary(request: HttpRequest) -> HttpResponse:
-    _require(request, "planning.view_diary")
+    require_perm(request, "planning.view_diary")
     officer = _diary_officer(request)
     today = timezone.localdate()
     view = "month" if request.GET.get("view") == "month" else "list"
@@ -290,7 +285,7 @@ def diary(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def diary_feed(request: HttpRequest) -> HttpResponse:
-    _require(request, "planning.manage_feed")
+    require_perm(request, "planning.manage_feed")
     feed_url = ""
     if request.method == "POST":
         _, token = services.create_calendar_feed(actor=request.user)
@@ -301,7 +296,7 @@ def diary_feed(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["POST"])
 def diary_feed_revoke(request: HttpRequest) -> HttpResponse:
-    _require(request, "planning.manage_feed")
+    require_perm(request, "planning.manage_feed")
     if services.revoke_calendar_feed(actor=request.user):
         messages.success(request, "Your calendar feed address has been turned off.")
     else:
@@ -333,7 +328,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def planned_visit_ics(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.planned_visit_for_user(user=request.user, pk=pk)
-    _require(request, "planning.view_planned_visit", item)
+    require_perm(request, "planning.view_planned_visit", item)
     content = ical.calendar_of([item], name=f"{item.label}: {item.school.name}",
                                links={item.pk: request.build_absolute_uri(item.get_absolute_url())})
     return _ics_response(content, f"visit-{item.school.urn}-{item.date:%Y-%m-%d}.ics")
@@ -344,7 +339,7 @@ def planned_visit_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def coverage(request: HttpRequest) -> HttpResponse:
-    _require(request, "planning.view_plan")
+    require_perm(request, "planning.view_plan")
     year = _year(request)
     data = selectors.coverage(user=request.user, academic_year=year, today=timezone.localdate())
     return render(request, "planning/coverage.html", {"coverage": data, "year": year, "years": _years_around(year)})
@@ -352,7 +347,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def coverage_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _require(request, "planning.view_plan")
+    require_perm(request, "planning.view_plan")
     if fmt not in exports.FORMATS:
         raise Http404("No such format.")
     year = _year(request)
@@ -363,7 +358,7 @@ def coverage_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_GET
 def plan_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _require(request, "planning.view_plan")
+    require_perm(request, "planning.view_plan")
     if fmt not in exports.FORMATS:
         raise Http404("No such format.")
     year = _year(request)
@@ -374,7 +369,7 @@ def plan_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def officer_capacity(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "planning.set_capacity")
+    require_perm(request, "planning.set_capacity")
     officer = get_object_or_404(selectors.officer_choices(request.user), pk=pk)
     current = OfficerCapacity.objects.filter(officer=officer).first()
     form = CapacityForm(request.POST if request.method == "POST" else None,
@@ -393,7 +388,7 @@ def officer_capacity(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def reminder_preference(request: HttpRequest) -> HttpResponse:
-    _require(request, "planning.choose_reminders")
+    require_perm(request, "planning.choose_reminders")
     current = ReminderPreference.objects.filter(user=request.user).first()
     initial = {"frequency": "weekly" if current and current.weekly_digest else "daily"}
     form = ReminderPreferenceForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -413,7 +408,7 @@ def reminder_preference(request: HttpRequest) -> HttpResponse:
 def _log_time(request: HttpRequest, form: TimeForm, school=None) -> bool:
     if request.method != "POST":
         return False
-    _require(request, "planning.log_time")
+    require_perm(request, "planning.log_time")
     if not form.is_valid():
         return False
     data = form.cleaned_data
@@ -431,7 +426,7 @@ def _log_time(request: HttpRequest, form: TimeForm, school=None) -> bool:
 @require_http_methods(["GET", "POST"])
 def school_time(request: HttpRequest, urn: str) -> HttpResponse:
     school = school_for_user(user=request.user, urn=urn)
-    _require(request, "planning.view_school_time", school)
+    require_perm(request, "planning.view_school_time", school)
     year = _year(request)
     can_log = request.user.has_perm("planning.log_time")
     form = TimeForm(request.POST if request.method == "POST" else None, for_school=True)
@@ -451,13 +446,13 @@ def _time_officer(request: HttpRequest):
         officer = selectors.officer_choices(request.user).filter(pk=wanted).first() if wanted.isdigit() else None
         if officer is None:
             raise Http404("No such officer.")
-    _require(request, "planning.view_officer_time", officer)
+    require_perm(request, "planning.view_officer_time", officer)
     return officer
 
 
 @require_http_methods(["GET", "POST"])
 def time_summary(request: HttpRequest) -> HttpResponse:
-    _require(request, "planning.view_time_summary")
+    require_perm(request, "planning.view_time_summary")
     officer = _time_officer(request) if request.GET.get("officer") or request.user.role != Role.LA_ADMIN else None
     year = _year(request)
     form = TimeForm(request.POST if request.method == "POST" else None, for_school=False)
@@ -483,7 +478,7 @@ TIME_HEADER = ("Date", "Term", "School", "URN", "Activity", "Days in school", "D
 
 @require_GET
 def time_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _require(request, "planning.view_time_summary")
+    require_perm(request, "planning.view_time_summary")
     if fmt not in exports.FORMATS:
         raise Http404("No such format.")
     officer = _time_officer(request)
@@ -508,7 +503,7 @@ def time_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def daily_rates(request: HttpRequest) -> HttpResponse:
-    _require(request, "planning.set_daily_rate")
+    require_perm(request, "planning.set_daily_rate")
     year = _year(request)
     form = RateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from improvement.core.csv_export import csv_response
 from improvement.core.history import change_log
+from improvement.core.permissions import require_perm
 from improvement.decisions.selectors import school_panel
 from improvement.schools import selectors, services
 from improvement.schools.filters import SchoolFilter
@@ -19,10 +19,6 @@ from improvement.schools.presenters import inspections_by_era
 PAGE_SIZE = 50
 
 
-def _require(request: HttpRequest, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
 
 def _filtered_schools(request: HttpRequest) -> SchoolFilter:
     sort = request.GET.get("sort", "name")
@@ -31,7 +27,7 @@ def _filtered_schools(request: HttpRequest) -> SchoolFilter:
 
 @require_GET
 def school_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "schools.view_school_list")
+    require_perm(request, "schools.view_school_list")
     school_filter = _filtered_schools(request)
     page = selectors.NarrowSortPaginator(school_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -50,7 +46,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def school_export(request: HttpRequest) -> HttpResponse:
-    _require(request, "schools.export_school_list")
+    require_perm(request, "schools.export_school_list")
     schools = _filtered_schools(request).qs
     header = ["URN", "DfE number", "Name", "Phase", "Governance", "Status", "Trust",
               "Latest full inspection", "Latest outcome", "Pupils on roll", "Headteacher"]
@@ -70,7 +66,7 @@ def school_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 def school_detail(request: HttpRequest, urn: str) -> HttpResponse:
     school = selectors.school_for_user(user=request.user, urn=urn)
-    _require(request, "schools.view_school", school)
+    require_perm(request, "schools.view_school", school)
     inspections = selectors.inspection_history(school)
     years, measure_rows = selectors.measures_table(school)
     history = None
@@ -105,7 +101,7 @@ def school_detail(request: HttpRequest, urn: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def school_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "schools.add_school")
+    require_perm(request, "schools.add_school")
     form = SchoolForm(request.POST or None, authority=request.user.authority)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("networks", "dfe_number")}
@@ -122,7 +118,7 @@ def school_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def school_edit(request: HttpRequest, urn: str) -> HttpResponse:
     school = selectors.school_for_user(user=request.user, urn=urn)
-    _require(request, "schools.change_school", school)
+    require_perm(request, "schools.change_school", school)
     # Bind to a fresh copy so a failed validation never leaves half-applied values around.
     form = SchoolForm(request.POST or None, instance=School.objects.get(pk=school.pk), authority=school.authority)
     if request.method == "POST" and form.is_valid():
@@ -137,7 +133,7 @@ def school_edit(request: HttpRequest, urn: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def measure_edit(request: HttpRequest, urn: str, pk: int | None = None) -> HttpResponse:
     school = selectors.school_for_user(user=request.user, urn=urn)
-    _require(request, "schools.change_measures", school)
+    require_perm(request, "schools.change_measures", school)
     instance = get_object_or_404(ContextMeasure, pk=pk, school=school) if pk else None
     today = timezone.localdate()
     current_year = today.year if today.month >= 8 else today.year - 1

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from improvement.accounts.models import User
+from improvement.core.permissions import require_perm
 from improvement.policy.record_templates import FieldKind
 from improvement.schools.selectors import school_for_user
 from improvement.visits import exports, lifecycle, selectors, services
@@ -23,14 +24,9 @@ from improvement.visits.prefill import known_people
 from improvement.visits.writing_checks import check_record
 
 
-def _require(request: HttpRequest, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 @require_GET
 def visit_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "visits.view_visit_list")
+    require_perm(request, "visits.view_visit_list")
     visits = selectors.officer_visits(user=request.user)
     show = request.GET.get("show", "")
     if show == "overdue":
@@ -43,7 +39,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def school_visits(request: HttpRequest, urn: str) -> HttpResponse:
     school = school_for_user(user=request.user, urn=urn)
-    _require(request, "visits.view_school_visits", school)
+    require_perm(request, "visits.view_school_visits", school)
     return render(request, "visits/school_visits.html", {
         "school": school,
         "visits": selectors.school_visits(user=request.user, school=school),
@@ -54,7 +50,7 @@ def school_visits(request: HttpRequest, urn: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def visit_create(request: HttpRequest, urn: str) -> HttpResponse:
     school = school_for_user(user=request.user, urn=urn)
-    _require(request, "visits.add_visit", school)
+    require_perm(request, "visits.add_visit", school)
     if not school.is_open:
         messages.error(request, "This school is closed: you cannot record a new visit to it.")
         return redirect("visits:school_visits", urn=school.urn)
@@ -178,7 +174,7 @@ def _as_text(value) -> str:
 @require_http_methods(["GET", "POST"])
 def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_for_user(user=request.user, pk=pk)
-    _require(request, "visits.change_record", visit)
+    require_perm(request, "visits.change_record", visit)
     if visit.status != lifecycle.DRAFT:
         messages.error(request, "This record is not a draft, so it cannot be edited here.")
         return redirect("visits:detail", pk=visit.pk)
@@ -206,7 +202,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx autosave: the same save as the Save button, answering with a status line."""
     visit = selectors.visit_for_user(user=request.user, pk=pk)
-    _require(request, "visits.change_record", visit)
+    require_perm(request, "visits.change_record", visit)
     record = visit.record
     form = _record_form(request, visit, record, request.POST, autosave=True)
     if not form.is_valid():
@@ -228,7 +224,7 @@ def visit_autosave(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_for_user(user=request.user, pk=pk)
-    _require(request, "visits.view_visit", visit)
+    require_perm(request, "visits.view_visit", visit)
     user = request.user
     steps = [s for s in lifecycle.steps_from(visit.status) if services.can_take_step(user, visit, s)]
     changes = list(visit.status_changes.select_related("actor"))
@@ -256,7 +252,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def visit_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     visit = selectors.visit_for_user(user=request.user, pk=pk)
-    _require(request, "visits.view_visit", visit)
+    require_perm(request, "visits.view_visit", visit)
     the_step = lifecycle.STEPS.get(step)
     if the_step is None:
         raise Http404("No such step")
@@ -307,7 +303,7 @@ def _illegal_message(step: str, status: str) -> str:
 @require_http_methods(["GET", "POST"])
 def visit_amend(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_for_user(user=request.user, pk=pk)
-    _require(request, "visits.amend_record", visit)
+    require_perm(request, "visits.amend_record", visit)
     if not visit.is_locked:
         messages.error(request, "Only a finalised record is amended; edit the draft instead.")
         return redirect("visits:detail", pk=visit.pk)
@@ -339,7 +335,7 @@ def visit_amend(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def visit_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     visit = selectors.visit_for_user(user=request.user, pk=pk)
-    _require(request, "visits.view_visit", visit)
+    require_perm(request, "visits.view_visit", visit)
     view = selectors.record_display(visit=visit, role=request.user.role)
     filename = exports.filename(visit, fmt)
     if fmt == "docx":
@@ -357,7 +353,7 @@ def visit_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def visit_share_with_chair(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_for_user(user=request.user, pk=pk)
-    _require(request, "visits.respond_to_record", visit.school)
+    require_perm(request, "visits.respond_to_record", visit.school)
     error = ""
     if request.method == "POST":
         try:
@@ -380,7 +376,7 @@ def visit_share_with_chair(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def good_practice(request: HttpRequest) -> HttpResponse:
-    _require(request, "visits.view_good_practice")
+    require_perm(request, "visits.view_good_practice")
     items = GoodPractice.objects.visible_to(request.user).select_related("school", "source_visit")
     query = request.GET.get("q", "").strip()[:200]
     area = request.GET.get("area", "").strip()[:200]
