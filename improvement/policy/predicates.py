@@ -12,9 +12,10 @@ are ignored, so re-running an evaluation for a past date gives the answer of tha
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from improvement.policy import frameworks
@@ -104,6 +105,8 @@ class Predicate:
     # When set, the last parameter may repeat (at least once): phase_is("primary", "middle").
     variadic: bool
     doc: str
+    # See `predicate`: what the answer depends on, for answers shared between schools.
+    inputs: Callable[..., Hashable] | None = None
 
     def signature(self) -> str:
         names = [p.kind.__name__ for p in self.params]
@@ -131,13 +134,21 @@ class Predicate:
 PREDICATES: dict[str, Predicate] = {}
 
 
-def predicate(*params: Param, variadic: bool = False):
-    """Register a predicate under its function name (without the leading underscore)."""
+def predicate(*params: Param, variadic: bool = False,
+              inputs: Callable[..., Hashable] | None = None):
+    """Register a predicate under its function name (without the leading underscore).
+
+    `inputs(snapshot)` is for predicates that read only a few fields of the school record
+    (not its inspections, events or the as-of date): it returns those fields, and the
+    predicate's answer, sentence included, must depend on nothing else (given its
+    arguments). Schools with the same inputs then share one answer (rules.Leaf), so a
+    portfolio of 25,000 schools asks `phase_is("primary")` once per phase, not per school.
+    """
 
     def register(function: Callable[..., Fact]) -> Callable[..., Fact]:
         name = function.__name__.lstrip("_")
         PREDICATES[name] = Predicate(
-            name, function, params, variadic, (function.__doc__ or "").strip()
+            name, function, params, variadic, (function.__doc__ or "").strip(), inputs
         )
         return function
 
@@ -154,7 +165,7 @@ CATEGORY_KEYS = tuple(key for key, _ in frameworks.ALL_CATEGORIES)
 # School ------------------------------------------------------------------------------------
 
 
-@predicate(Param(str, PHASES), variadic=True)
+@predicate(Param(str, PHASES), variadic=True, inputs=attrgetter("phase"))
 def _phase_is(ctx: Context, *phases: str) -> Fact:
     """The school's phase is one of those given."""
     phase = ctx.snapshot.phase
@@ -163,7 +174,7 @@ def _phase_is(ctx: Context, *phases: str) -> Fact:
                                  f"{' or '.join(p.replace('_', ' ') for p in phases)}.")
 
 
-@predicate(Param(str, GOVERNANCE), variadic=True)
+@predicate(Param(str, GOVERNANCE), variadic=True, inputs=attrgetter("governance"))
 def _governance_is(ctx: Context, *kinds: str) -> Fact:
     """The school's governance (la_maintained, academy, free_school, other) is one given."""
     kind = ctx.snapshot.governance
@@ -172,14 +183,14 @@ def _governance_is(ctx: Context, *kinds: str) -> Fact:
                                f"{' or '.join(k.replace('_', ' ') for k in kinds)}.")
 
 
-@predicate()
+@predicate(inputs=attrgetter("phase", "governance"))
 def _is_maintained_nursery(ctx: Context) -> Fact:
     """An LA-maintained nursery school."""
     value = ctx.snapshot.phase == "nursery" and ctx.snapshot.governance == "la_maintained"
     return Fact(value, "Maintained nursery school." if value else "Not a maintained nursery school.")
 
 
-@predicate(Param(int, (1, 2, 3, 4)))
+@predicate(Param(int, (1, 2, 3, 4)), inputs=attrgetter("la_category"))
 def _la_category_is(ctx: Context, category: int) -> Fact:
     """The LA's recorded categorisation (1 to 4) equals the one given."""
     recorded = ctx.snapshot.la_category
@@ -188,7 +199,7 @@ def _la_category_is(ctx: Context, category: int) -> Fact:
     return Fact(recorded == category, lambda: f"LA category {recorded}.")
 
 
-@predicate()
+@predicate(inputs=attrgetter("trust"))
 def _in_local_trust(ctx: Context) -> Fact:
     """Part of a trust based in the authority's area (Coventry: "a Coventry-based MAT")."""
     trust = ctx.snapshot.trust
@@ -243,7 +254,7 @@ def _headteacher_changed_within_months(ctx: Context, months: int) -> Fact:
                        f"{long_date(as_of)}.")
 
 
-@predicate(Param(str, tuple(FLAGS)))
+@predicate(Param(str, tuple(FLAGS)), inputs=attrgetter("flags"))
 def _flag(ctx: Context, key: str) -> Fact:
     """An officer-recorded flag is raised."""
     flags = ctx.snapshot.flags
@@ -254,7 +265,7 @@ def _flag(ctx: Context, key: str) -> Fact:
     return Fact(False, lambda: f"Not recorded by officers: {FLAGS[key].lower()}.")
 
 
-@predicate(Param(int))
+@predicate(Param(int), inputs=attrgetter("open_concerns"))
 def _open_concerns_at_least(ctx: Context, count: int) -> Fact:
     """At least `count` open concerns are recorded."""
     recorded = ctx.snapshot.open_concerns
@@ -296,7 +307,8 @@ def _intervention_exited(ctx: Context, kind: str) -> Fact:
     return Fact(False, lambda: f"Has not exited a {label} process.")
 
 
-@predicate(Param(str, KENT_SUPPORT_LEVELS), variadic=True)
+@predicate(Param(str, KENT_SUPPORT_LEVELS), variadic=True,
+           inputs=attrgetter("kent_support_level"))
 def _kent_support_level_is(ctx: Context, *levels: str) -> Fact:
     """Kent's recorded support level (outreach, general, substantial, intensive)."""
     level = ctx.snapshot.kent_support_level
@@ -305,7 +317,7 @@ def _kent_support_level_is(ctx: Context, *levels: str) -> Fact:
     return Fact(level in levels, lambda: f"Kent support level: {level}.")
 
 
-@predicate()
+@predicate(inputs=attrgetter("new_improvement_partner"))
 def _new_improvement_partner(ctx: Context) -> Fact:
     """The school has a new improvement partner this year."""
     new = ctx.snapshot.new_improvement_partner

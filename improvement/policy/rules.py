@@ -149,41 +149,41 @@ class Leaf(Condition):
 
     def __init__(self, name: str, args: tuple[Any, ...], *, negate: bool,
                  source: str | None) -> None:
-        # The cache key is a string, e.g. "flag('performance_data_concern',)": a string keeps
-        # its hash, where a (name, args) tuple is hashed again on every look-up.
-        key = f"{name}{args!r}"
-        function = PREDICATES[name].function
-        if args:
+        predicate = PREDICATES[name]
+        function = predicate.function
+        inputs = predicate.inputs
+        if inputs is not None:
+            # An answer that depends only on a few fields of the school record is shared by
+            # every school with the same fields (predicates.predicate), and by every pack.
+            shared = _SHARED_FACTS.setdefault(f"{name}{args!r}", {})
+
             def fact(ctx: Context) -> Fact:
-                cache = ctx.cache
-                found = cache.get(key)
+                fields = inputs(ctx.snapshot)
+                found = shared.get(fields)
                 if found is None:
-                    found = cache[key] = function(ctx, *args)
+                    # setdefault: two threads answering at once still share one Fact, which
+                    # Decision.raw_reasons relies on to say each fact once.
+                    found = shared.setdefault(fields, function(ctx, *args))
                 return found
         else:
+            # The cache key is a string, e.g. "flag('performance_data_concern',)": a string
+            # keeps its hash, where a (name, args) tuple is hashed again on every look-up.
+            key = f"{name}{args!r}"
+
             def fact(ctx: Context) -> Fact:
                 cache = ctx.cache
                 found = cache.get(key)
                 if found is None:
-                    found = cache[key] = function(ctx)
+                    found = cache[key] = function(ctx, *args)
                 return found
 
-        # value and negated inline fact's body: one call per test instead of two.
         if negate:
             def value(ctx: Context) -> bool | None:
-                cache = ctx.cache
-                found = cache.get(key)
-                if found is None:
-                    found = cache[key] = function(ctx, *args)
-                found = found.value
+                found = fact(ctx).value
                 return found if found is None else not found
         else:
             def value(ctx: Context) -> bool | None:
-                cache = ctx.cache
-                found = cache.get(key)
-                if found is None:
-                    found = cache[key] = function(ctx, *args)
-                return found.value
+                return fact(ctx).value
 
         self.fact = fact
         self.value = value
@@ -191,6 +191,11 @@ class Leaf(Condition):
 
     def parts(self, ctx: Context) -> tuple[Part, ...]:
         return ((self.fact(ctx), self.source),)
+
+
+# Shared answers by leaf key, then by the predicate's inputs: as many as there are distinct
+# values of those fields (phases, flag sets, trusts...), kept for the life of the process.
+_SHARED_FACTS: dict[str, dict[Any, Fact]] = {}
 
 
 class AllOf(Condition):
