@@ -1,11 +1,12 @@
-"""Record templates: the structure of a written record (a visit record, later meeting minutes), as data.
+"""Record templates: the structure of a written record (a visit record, meeting minutes), as data.
 
 A template is a TOML file in `improvement/policy/record_templates/`, versioned by authority and
 academic year. It declares the header fields, the sections with their guidance prompts, the kind
 of every field, which fields are pre-populated from the register (and from what), which roles
 may see each section, the deadlines for the written record, the distribution list and whether
 the record is private and confidential. The same engine serves any structured record: nothing
-here knows about visits or meetings.
+here knows about visits or meetings beyond `record_kind` ("visit" or "meeting"), which says which
+screens may offer a template, and `meeting_kind`, which says which meeting a template records.
 
 Loading validates everything and fails with `TemplateError` naming the file, the key and the
 line, never with a bare KeyError. Pure Python: no Django imports, so the policy engine and tests
@@ -97,6 +98,28 @@ PREFILL_SOURCES: dict[str, str] = {
     "register.send": "SEND numbers with trends",
     "register.behaviour": "suspensions and permanent exclusions with trends",
     "register.attendance": "attendance and persistent absence with trends",
+    # Meetings (School Improvement Boards, Progress Check-Ins, Round Table Meetings): filled by the
+    # interventions app from the meeting; the engine only checks the names.
+    "meeting.when": "the date and time of the meeting",
+    "meeting.venue": "where the meeting takes place",
+    "meeting.board": "the board members (or core group) of the meeting",
+    "meeting.attendees": "everyone who attended the meeting",
+    "meeting.number": "the meeting's number in its process",
+    "meeting.outcome": "the agreed outcome recorded by the chair",
+    "meeting.confident_good": "the answer to the fundamental question (a Good judgement at the next inspection?)",
+    "meeting.next_meeting": "the date and time of the next meeting",
+    "meeting.process_opened": "when the process (SIB, PCI, RTM) began",
+}
+
+# What a template records. Visit screens offer "visit" templates only; meeting records use
+# `meeting_template` with one of MEETING_KINDS.
+RECORD_KINDS = ("visit", "meeting")
+MEETING_KINDS: dict[str, str] = {
+    "sib_entry": "School Improvement Board: entry meeting",
+    "sib_standard": "School Improvement Board: standard meeting",
+    "sib_exit": "School Improvement Board: exit meeting",
+    "pci": "Progress Check-In meeting",
+    "rtm": "Round Table Meeting",
 }
 
 ROLES = (
@@ -206,6 +229,18 @@ class RecordTemplate:
     sequence: str = ""  # e.g. "autumn" for Kent's seasonal notes
     max_actions: int = 4
     path: str = ""
+    record_kind: str = "visit"  # one of RECORD_KINDS
+    meeting_kind: str = ""  # one of MEETING_KINDS for a meeting template, "" for a visit template
+    duration_minutes: int | None = None  # a meeting's expected length, where the source states it
+
+    @property
+    def is_meeting(self) -> bool:
+        return self.record_kind == "meeting"
+
+    @property
+    def meeting_order(self) -> int:
+        """Entry, standard, exit, check-in, round table: the order of MEETING_KINDS."""
+        return list(MEETING_KINDS).index(self.meeting_kind) if self.meeting_kind else len(MEETING_KINDS)
 
     @property
     def sequence_order(self) -> int:
@@ -436,7 +471,44 @@ _TOP_KEYS = {"template", "header", "sections", "deadlines", "distribution", "ref
 _TEMPLATE_KEYS = {
     "key", "version", "pack", "authority", "authority_code", "academic_years", "title", "short_title",
     "purpose", "source", "private_and_confidential", "calendar", "sequence", "max_actions",
+    "record_kind", "meeting_kind", "duration_minutes",
 }
+
+
+def _meeting_meta(reader: _Reader, meta: Mapping[str, Any], where) -> tuple[str, str, int | None]:
+    """record_kind, meeting_kind and duration_minutes of [template], validated together."""
+    record_kind = reader.get(meta, where, "record_kind", str, default="visit")
+    if record_kind not in RECORD_KINDS:
+        raise reader.fail(
+            where, "record_kind", f"unknown record kind {record_kind!r} (known: {', '.join(RECORD_KINDS)})"
+        )
+    meeting_kind = reader.get(meta, where, "meeting_kind", str, default=None)
+    duration = reader.get(meta, where, "duration_minutes", int, default=None)
+    if record_kind == "meeting":
+        if meeting_kind is None:
+            raise reader.fail(
+                where, "meeting_kind",
+                f'is required when record_kind = "meeting" (one of {", ".join(MEETING_KINDS)})',
+            )
+        if meeting_kind not in MEETING_KINDS:
+            raise reader.fail(
+                where, "meeting_kind",
+                f"unknown meeting kind {meeting_kind!r} (known: {', '.join(MEETING_KINDS)})",
+            )
+    else:
+        if meeting_kind is not None:
+            raise reader.fail(
+                where, "meeting_kind", f'only a meeting template (record_kind = "meeting") has one, '
+                f"and this is a {record_kind} template",
+            )
+        if duration is not None:
+            raise reader.fail(
+                where, "duration_minutes", f'only a meeting template (record_kind = "meeting") has one, '
+                f"and this is a {record_kind} template",
+            )
+    if duration is not None and duration < 1:
+        raise reader.fail(where, "duration_minutes", "must be a positive whole number of minutes")
+    return record_kind, meeting_kind or "", duration
 
 
 def parse_template(text: str, path: Path | str = "<string>") -> RecordTemplate:
@@ -457,6 +529,7 @@ def parse_template(text: str, path: Path | str = "<string>") -> RecordTemplate:
     version = reader.get(meta, where_meta, "version", int)
     if version < 1:
         raise reader.fail(where_meta, "version", "must be 1 or more")
+    record_kind, meeting_kind, duration_minutes = _meeting_meta(reader, meta, where_meta)
     code = reader.get(meta, where_meta, "authority_code", str)
     if not re.fullmatch(r"\d{3}", code):
         raise reader.fail(where_meta, "authority_code", "must be a 3-digit LA code")
@@ -581,6 +654,9 @@ def parse_template(text: str, path: Path | str = "<string>") -> RecordTemplate:
         sequence=reader.get(meta, where_meta, "sequence", str, default=""),
         max_actions=max_actions,
         path=str(path),
+        record_kind=record_kind,
+        meeting_kind=meeting_kind,
+        duration_minutes=duration_minutes,
     )
 
 
@@ -609,14 +685,74 @@ def get_template(key: str, version: int) -> RecordTemplate:
         raise KeyError(f"No record template {key!r} version {version}") from None
 
 
-def templates_for(authority_code: str, academic_year: str) -> list[RecordTemplate]:
-    """Templates an authority may use in an academic year, newest version of each key only."""
+def _check_record_kind(record_kind: str) -> None:
+    if record_kind not in RECORD_KINDS:
+        raise ValueError(f"Unknown record kind {record_kind!r} (known: {', '.join(RECORD_KINDS)})")
+
+
+def _newest_of_each_key(templates: Iterable[RecordTemplate]) -> list[RecordTemplate]:
     newest: dict[str, RecordTemplate] = {}
-    for template in registry().values():
-        if template.applies_to(authority_code, academic_year):
-            if template.key not in newest or template.version > newest[template.key].version:
-                newest[template.key] = template
+    for template in templates:
+        if template.key not in newest or template.version > newest[template.key].version:
+            newest[template.key] = template
     return sorted(newest.values(), key=lambda t: (t.sequence_order, t.title))
+
+
+def templates_for(
+    authority_code: str, academic_year: str, record_kind: str | None = "visit"
+) -> list[RecordTemplate]:
+    """Templates an authority may use in an academic year, newest version of each key only.
+
+    Visit templates unless `record_kind` says otherwise ("meeting", or None for every kind):
+    meeting templates are chosen by `meeting_template`, never offered as visit records.
+    """
+    if record_kind is not None:
+        _check_record_kind(record_kind)
+    return _newest_of_each_key(
+        t for t in registry().values()
+        if t.applies_to(authority_code, academic_year) and (record_kind is None or t.record_kind == record_kind)
+    )
+
+
+def templates_of_kind(record_kind: str) -> list[RecordTemplate]:
+    """Every shipped template of one record kind ("visit" or "meeting"), newest version of each key,
+    by authority, then in process order (meetings) or season order (Kent's notes), then title."""
+    _check_record_kind(record_kind)
+    templates = _newest_of_each_key(t for t in registry().values() if t.record_kind == record_kind)
+    return sorted(templates, key=lambda t: (t.authority, t.meeting_order, t.sequence_order, t.title))
+
+
+def _newest(template: RecordTemplate) -> tuple[str, int]:
+    return max(template.academic_years), template.version
+
+
+def meeting_template(
+    meeting_kind: str, authority_code: str | None = None, academic_year: str | None = None
+) -> RecordTemplate | None:
+    """The template for a meeting of `meeting_kind` (one of MEETING_KINDS), or None when no
+    shipped template records that kind of meeting. ValueError for an unknown meeting kind.
+
+    Prefers, newest first (latest academic year, then highest version): a template that applies
+    to the authority in the academic year; then the authority's newest of that kind; then the
+    newest of that kind from any authority (so an authority without its own template, like the
+    demo authority, still has one).
+    """
+    if meeting_kind not in MEETING_KINDS:
+        raise ValueError(f"Unknown meeting kind {meeting_kind!r} (known: {', '.join(MEETING_KINDS)})")
+    candidates = [t for t in registry().values() if t.is_meeting and t.meeting_kind == meeting_kind]
+    if not candidates:
+        return None
+    if authority_code is not None:
+        own = [t for t in candidates if t.authority_code == authority_code]
+        in_year = [t for t in own if academic_year is not None and academic_year in t.academic_years]
+        for preferred in (in_year, own):
+            if preferred:
+                return max(preferred, key=_newest)
+    elif academic_year is not None:
+        in_year = [t for t in candidates if academic_year in t.academic_years]
+        if in_year:
+            return max(in_year, key=_newest)
+    return max(candidates, key=_newest)
 
 
 def deadline_dates(template: RecordTemplate, visit_date: date, calendar=None) -> list[tuple[Deadline, date]]:

@@ -51,13 +51,14 @@ class RecordLocked(Exception):
 
 
 def usable_templates(*, authority, day: date) -> list[RecordTemplate]:
-    """Templates of the packs the authority uses in the visit's academic year; every shipped
-    template when the authority has chosen none for that year."""
+    """Visit templates of the packs the authority uses in the visit's academic year; every shipped
+    visit template when the authority has chosen none for that year. Meeting templates (School
+    Improvement Boards, Progress Check-Ins, Round Table Meetings) are never offered for a visit."""
     from improvement.policy.calendar import academic_year_of
 
     year = academic_year_of(day)
     packs = set((authority.policy_packs or {}).get(year, []))
-    templates = list(record_templates.registry().values())
+    templates = [t for t in record_templates.registry().values() if t.record_kind == "visit"]
     chosen = [t for t in templates if t.pack in packs or t.applies_to(authority.code, year)]
     chosen = chosen or templates
     return sorted(chosen, key=lambda t: (t.authority, t.sequence_order, t.title))

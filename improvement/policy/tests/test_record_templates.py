@@ -48,6 +48,12 @@ def test_every_shipped_template_loads():
         "kent-note-of-visit-autumn@1",
         "kent-note-of-visit-spring@1",
         "kent-note-of-visit-summer@1",
+        # Meeting records (test_meeting_templates.py).
+        "coventry-sib-entry@1",
+        "coventry-sib-standard@1",
+        "coventry-sib-exit@1",
+        "coventry-pci@1",
+        "kent-rtm@1",
     }
 
 
