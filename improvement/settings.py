@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "improvement.imports",
     "improvement.decisions",
     "improvement.planning",
+    "improvement.interventions",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 """Agreed actions (recommendations, areas for development) and their progress.
 
-An action is agreed in a record (a visit record now, meeting minutes later), stays open until
+An action is agreed in a record (a visit record or the minutes of a board meeting), stays open until
 a later review closes it, and every review is an immutable ActionProgress row.
 """
 
@@ -38,6 +38,9 @@ class Action(models.Model):
     source_visit = models.ForeignKey(
         "visits.Visit", null=True, blank=True, on_delete=models.SET_NULL, related_name="actions_raised"
     )
+    source_meeting = models.ForeignKey(
+        "interventions.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="actions_raised"
+    )
     source_item = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
@@ -53,7 +56,11 @@ class Action(models.Model):
             models.UniqueConstraint(
                 fields=["source_visit", "source_item"], condition=~models.Q(source_item=""),
                 name="action_once_per_record_item",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["source_meeting", "source_item"], condition=~models.Q(source_item=""),
+                name="action_once_per_meeting_item",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -66,6 +73,15 @@ class Action(models.Model):
     @property
     def lead(self) -> str:
         return " ".join(p for p in (self.lead_role, f"({self.lead_initials})" if self.lead_initials else "") if p)
+
+    @property
+    def agreed_on(self):
+        """The date of the visit or meeting whose record agreed the action (select_related both)."""
+        if self.source_visit_id:
+            return self.source_visit.date
+        if self.source_meeting_id:
+            return timezone.localtime(self.source_meeting.starts_at).date()
+        return None
 
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
@@ -82,6 +98,9 @@ class ActionProgress(models.Model):
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress")
     visit = models.ForeignKey("visits.Visit", null=True, blank=True, on_delete=models.SET_NULL, related_name="action_progress")
+    meeting = models.ForeignKey(
+        "interventions.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="action_progress"
+    )
     status = models.CharField(max_length=20, choices=ActionStatus.choices)
     comment = models.TextField(blank=True)
     actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")

@@ -202,3 +202,119 @@ rules.add_perm("planning.log_time", is_visiting_officer)
 rules.add_perm("planning.view_time_summary", is_visiting_officer | is_la_admin)
 rules.add_perm("planning.view_officer_time", (is_visiting_officer | is_la_admin) & is_self_senior_adviser_or_admin)
 rules.add_perm("planning.set_daily_rate", is_la_admin)
+
+# --- Support and intervention processes (improvement/interventions) ----------------------------
+# LA staff of the authority see a school's processes and their timelines; school-side users see
+# the processes whose board they sit on. Minutes of a "Private & Confidential" process (SIB, PCI)
+# are read only by its current board members and the authority's senior advisers. The process's
+# chair or a senior adviser runs it; escalation decisions are the senior advisers'.
+
+
+def _process_of(obj):
+    return getattr(obj, "process", obj)
+
+
+@rules.predicate
+def sits_on_board(user, obj) -> bool:
+    process = _process_of(obj)
+    return process is not None and process.members.filter(user_id=user.pk, left_at__isnull=True).exists()
+
+
+@rules.predicate
+def chairs_process(user, obj) -> bool:
+    process = _process_of(obj)
+    return process is not None and process.chair_id == user.pk
+
+
+@rules.predicate
+def is_not_confidential(user, obj) -> bool:
+    process = _process_of(obj)
+    return process is not None and not process.private_and_confidential
+
+
+@rules.predicate
+def in_process_authority(user, obj) -> bool:
+    process = _process_of(obj)
+    return process is not None and process.school.authority_id == user.authority_id
+
+
+@rules.predicate
+def minutes_released(user, meeting) -> bool:
+    """Draft minutes are the chair's; the headteacher reads them from the accuracy check on; the
+    rest of the board once they are shared."""
+    if meeting.process.chair_id == user.pk or user.role == Role.SENIOR_ADVISER:
+        return True
+    if user.role == Role.HEADTEACHER:
+        return meeting.status in ("sent_for_accuracy_check", "accurate", "commented", "finalised", "shared")
+    return meeting.status == "shared"
+
+
+rules.add_perm("interventions.view_school_support",
+               la_staff_in_authority | (in_users_authority & _has_role(Role.HEADTEACHER, Role.CHAIR_OF_GOVERNORS)
+                                        & is_own_school))
+rules.add_perm("interventions.view_process", in_process_authority & (is_la_staff | sits_on_board))
+rules.add_perm("interventions.view_minutes",
+               in_process_authority & minutes_released
+               & (sits_on_board | is_senior_adviser | (is_la_staff & is_not_confidential)))
+rules.add_perm("interventions.open_process", is_visiting_officer & in_users_authority)
+rules.add_perm("interventions.manage_process", in_process_authority & (chairs_process | is_senior_adviser))
+rules.add_perm("interventions.respond_to_minutes",
+               in_process_authority & _has_role(Role.HEADTEACHER) & sits_on_board)
+rules.add_perm("interventions.view_decisions", la_staff_in_authority)
+rules.add_perm("interventions.record_decision", senior_adviser_in_authority)
+rules.add_perm("interventions.view_dashboard", is_senior_adviser)
+
+# --- School documents (improvement/documents): board pre-reads ------------------------------
+# LA staff of the school's authority and the school's own headteacher, chair of governors and
+# trust CEO (for their trust's schools) see and download current documents; only LA staff see
+# withdrawn ones (listed, not downloadable). The school's headteacher, the authority's
+# monitoring officers and senior advisers and LA administrators upload. The uploader, or a
+# senior adviser or LA administrator of the authority, withdraws.
+@rules.predicate
+def is_uploader(user, document) -> bool:
+    return document is not None and document.uploaded_by_id == user.pk
+
+
+may_upload_document = in_users_authority & (
+    (_has_role(Role.HEADTEACHER) & is_own_school)
+    | _has_role(Role.MONITORING_OFFICER, Role.SENIOR_ADVISER, Role.LA_ADMIN)
+)
+rules.add_perm("documents.view_documents", la_staff_in_authority | (in_users_authority & is_own_school))
+rules.add_perm("documents.view_withdrawn_documents", la_staff_in_authority)
+rules.add_perm("documents.upload_document", may_upload_document)
+rules.add_perm("documents.withdraw_document",
+               (may_upload_document & is_uploader)
+               | (_has_role(Role.SENIOR_ADVISER, Role.LA_ADMIN) & in_users_authority))
+
+# --- Ofsted inspection events (improvement/ofsted_events) -------------------------------------
+# Notifications, feedback forms and HMI and subject feedback are LA intelligence: every LA role
+# of the authority reads them; monitoring officers, senior advisers and LA administrators log
+# notifications and record feedback. A section 5 feedback form stays confidential until the
+# report is confirmed published; then the school's headteacher may read it (read only), and it
+# can no longer be edited. Calibration across the authority: senior advisers and LA admins.
+is_ofsted_recorder = _has_role(Role.LA_ADMIN, Role.SENIOR_ADVISER, Role.MONITORING_OFFICER)
+own_school_headteacher = _has_role(Role.HEADTEACHER) & in_users_authority & is_own_school
+
+
+@rules.predicate
+def feedback_is_published(user, feedback) -> bool:
+    return feedback is not None and feedback.is_published
+
+
+@rules.predicate
+def feedback_is_provisional(user, feedback) -> bool:
+    return feedback is not None and feedback.is_provisional
+
+
+# The link on the school profile (no object: the profile has already scoped the school).
+rules.add_perm("ofsted_events.view_ofsted_events", is_la_staff | _has_role(Role.HEADTEACHER))
+rules.add_perm("ofsted_events.view_school_events", la_staff_in_authority | own_school_headteacher)
+rules.add_perm("ofsted_events.view_event", la_staff_in_authority)
+rules.add_perm("ofsted_events.record_event", is_ofsted_recorder & in_users_authority)
+rules.add_perm("ofsted_events.view_feedback_form",
+               la_staff_in_authority | (own_school_headteacher & feedback_is_published))
+rules.add_perm("ofsted_events.change_feedback_form",
+               is_ofsted_recorder & in_users_authority & ~feedback_is_published)
+rules.add_perm("ofsted_events.confirm_feedback_form",
+               is_ofsted_recorder & in_users_authority & feedback_is_provisional)
+rules.add_perm("ofsted_events.view_calibration", is_senior_adviser | is_la_admin)

@@ -38,6 +38,7 @@ from improvement.decisions.presenters import (
     portfolio_row,
 )
 from improvement.inspections.models import Inspection
+from improvement.interventions.selectors import interventions_by_school
 from improvement.policy import snapshot as policy
 from improvement.policy.calendar import academic_year_bounds, academic_year_of
 from improvement.policy.engine import evaluate_all
@@ -144,10 +145,11 @@ def build_snapshots(schools: QuerySet[School], *, as_of: date) -> dict[int, poli
 def school_snapshots(schools: QuerySet[School], *, as_of: date) -> list[tuple[School, policy.Snapshot]]:
     """Each school (in the queryset's order) with its policy snapshot as of a date.
 
-    Queries: 7, whatever the number of schools. What the snapshot says and where it comes from:
+    Queries: 9, whatever the number of schools. What the snapshot says and where it comes from:
     flags active on `as_of`; the categorisation and agreed (not withdrawn) visits of the
     academic year of `as_of`; open concerns counted now (concerns keep no status history);
-    interventions are not recorded in the product yet, so none are given.
+    intervention processes and warning notices with their dates (the engine reads them as of
+    `as_of`).
     """
     year = academic_year_of(as_of)
     chain_fields = _chain_fields()
@@ -210,6 +212,8 @@ def school_snapshots(schools: QuerySet[School], *, as_of: date) -> list[tuple[Sc
         .values("school_id").annotate(n=Count("pk")).values_list("school_id", "n")
     )
 
+    interventions = interventions_by_school(ids)
+
     snapshots = []
     for school in rows:
         chain = [school.predecessor_id] + [getattr(school, f"_chain{n}") for n in range(2, PREDECESSOR_DEPTH + 1)]
@@ -233,7 +237,7 @@ def school_snapshots(schools: QuerySet[School], *, as_of: date) -> list[tuple[Sc
             inspections=tuple(history),
             flags=frozenset(flags.get(school.pk, ())),
             open_concerns=concerns.get(school.pk, 0),
-            interventions=(),
+            interventions=tuple(interventions.get(school.pk, ())),
             kent_support_level=(category.kent_support_level or None) if category else None,
             new_improvement_partner=category.new_improvement_partner if category else None,
             events=tuple(events.get(school.pk, ())),

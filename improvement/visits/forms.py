@@ -261,3 +261,49 @@ class AmendForm(forms.Form):
     reason = forms.CharField(label="Reason for the amendment", max_length=5_000,
                              widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "Give the reason for the amendment."})
+
+
+def form_reviews(form: RecordForm) -> list[tuple]:
+    """(action, status field, comment field) for each carried-forward action under review."""
+    return [(a, form[f"review-{a.pk}-status"], form[f"review-{a.pk}-comment"]) for a in form.carried_forward]
+
+
+def form_groups(template: RecordTemplate, form: RecordForm,
+                readonly_values: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Sections with their fields and the bound fields to render, in template order. Read-only
+    fields inside sections (meeting facts in minutes) are shown with their value from
+    `readonly_values`, keyed by pre-fill source."""
+    groups = []
+    header = [f for f in template.header if not f.readonly]
+    for title, fields, section in [("Header", header, None)] + [
+        (s.title, list(s.fields), s) for s in template.sections
+    ]:
+        items = []
+        for f in fields:
+            if f.readonly:
+                items.append({"field": f, "kind": "readonly",
+                              "value": (readonly_values or {}).get(f.prefill, "")})
+                continue
+            item = {"field": f, "kind": f.kind.value}
+            if f.kind in (FieldKind.TEXT, FieldKind.DATE, FieldKind.CHOICE):
+                item["bound"] = form[f.key]
+                if f.kind == FieldKind.CHOICE and f.allow_other:
+                    item["other"] = form[f"{f.key}-other"]
+            elif f.kind == FieldKind.EVIDENCE_LIST:
+                item["bound"] = form[f.key]
+                item["other"] = form[f"{f.key}-other"]
+            elif f.kind == FieldKind.JUDGEMENT_TABLE:
+                item["rows"] = [
+                    (area, form[n["school"]], form[n["officer"]], form[n["comment"]])
+                    for area, n in form.layout[f.key]["rows"]
+                ]
+            else:
+                item["columns"] = form.layout[f.key]["keys"]
+                item["rows"] = [
+                    ([form[n] for n in names.values()], form[f"{f.key}-{i}-uid"])
+                    for i, names in enumerate(form.layout[f.key]["rows"])
+                ]
+            items.append(item)
+        if items:
+            groups.append({"title": title, "section": section, "items": items})
+    return groups

@@ -78,7 +78,7 @@ def _lead(row: dict[str, Any]) -> str:
     return f"{role} ({initials})" if role and initials else role or initials
 
 
-def _field_view(f, value: Any, areas) -> FieldView:
+def field_view(f, value: Any, areas) -> FieldView:
     view = FieldView(f.key, f.label, f.kind.value, f.prompts, f.hint)
     if f.kind in (FieldKind.TEXT, FieldKind.CHOICE):
         view.text = value if isinstance(value, str) else ""
@@ -121,7 +121,7 @@ def carried_forward_rows(actions, reviews: dict[str, Any]) -> list[dict[str, str
             "text": action.text,
             "lead": action.lead,
             "due": action.due_date.strftime("%-d %B %Y") if action.due_date else action.due_text,
-            "from": action.source_visit.date.strftime("%-d %B %Y") if action.source_visit else "",
+            "from": action.agreed_on.strftime("%-d %B %Y") if action.agreed_on else "",
             "status": _STATUS_LABELS.get(review.get("status") or action.status, ""),
             "comment": str(review.get("comment", "") or ""),
         })
@@ -165,14 +165,14 @@ def record_view(
                 ", ".join(p for p in (str(r.get("role", "")).strip(), str(r.get("name", "")).strip()) if p)
                 for r in rows)))
         else:
-            header.append((f.label, _field_view(f, content.get(f.key), []).text))
+            header.append((f.label, field_view(f, content.get(f.key), []).text))
     areas = judgement_areas(visit)
     sections = []
     for section in template.sections:
         if role not in section.visible_to:
             continue
         fields = [
-            _field_view(f, content.get(f.key), areas)
+            field_view(f, content.get(f.key), areas)
             for f in section.fields if role in f.visible_to
         ]
         sections.append(SectionView(section.key, section.title, section.guidance, section.prompts, fields))

@@ -14,11 +14,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from improvement.accounts.models import User
 from improvement.core.permissions import require_perm
-from improvement.policy.record_templates import FieldKind
 from improvement.schools.selectors import school_for_user
 from improvement.visits import exports, lifecycle, selectors, services
 from improvement.visits.content import judgement_areas
-from improvement.visits.forms import AmendForm, RecordForm, StepForm, VisitForm
+from improvement.visits.forms import (
+    AmendForm,
+    RecordForm,
+    StepForm,
+    VisitForm,
+    form_groups,
+    form_reviews,
+)
 from improvement.visits.models import GoodPractice, VisitRecord
 from improvement.visits.prefill import known_people
 from improvement.visits.writing_checks import check_record
@@ -85,53 +91,14 @@ def _record_form(request, visit, record, data=None, *, autosave=False) -> Record
     return form
 
 
-def _sections_for_form(visit, form: RecordForm):
-    """Sections with their fields and the bound fields to render, in template order."""
-    template = visit.template
-    groups = []
-    header = [f for f in template.header if not f.readonly]
-    for title, fields, section in [("Header", header, None)] + [
-        (s.title, list(s.fields), s) for s in template.sections
-    ]:
-        items = []
-        for f in fields:
-            item = {"field": f, "kind": f.kind.value}
-            if f.kind in (FieldKind.TEXT, FieldKind.DATE, FieldKind.CHOICE):
-                item["bound"] = form[f.key]
-                if f.kind == FieldKind.CHOICE and f.allow_other:
-                    item["other"] = form[f"{f.key}-other"]
-            elif f.kind == FieldKind.EVIDENCE_LIST:
-                item["bound"] = form[f.key]
-                item["other"] = form[f"{f.key}-other"]
-            elif f.kind == FieldKind.JUDGEMENT_TABLE:
-                item["rows"] = [
-                    (area, form[n["school"]], form[n["officer"]], form[n["comment"]])
-                    for area, n in form.layout[f.key]["rows"]
-                ]
-            else:
-                item["columns"] = form.layout[f.key]["keys"]
-                item["rows"] = [
-                    ([form[n] for n in names.values()], form[f"{f.key}-{i}-uid"])
-                    for i, names in enumerate(form.layout[f.key]["rows"])
-                ]
-            items.append(item)
-        if items:
-            groups.append({"title": title, "section": section, "items": items})
-    return groups
-
-
-def _reviews(form: RecordForm):
-    return [(a, form[f"review-{a.pk}-status"], form[f"review-{a.pk}-comment"]) for a in form.carried_forward]
-
-
 def _edit_context(request, visit, form, *, amend_form=None):
     return {
         "visit": visit,
         "school": visit.school,
         "template": visit.template,
         "form": form,
-        "groups": _sections_for_form(visit, form),
-        "reviews": _reviews(form),
+        "groups": form_groups(visit.template, form),
+        "reviews": form_reviews(form),
         "view": selectors.record_display(visit=visit, role=request.user.role),
         "amend_form": amend_form,
     }

@@ -158,7 +158,7 @@ def test_building_and_evaluating_costs_the_same_queries_for_2_or_12_schools(auth
             evaluation = selectors.evaluate_schools(schools, authority=authority, as_of=AS_OF)
         assert len(evaluation.schools) == schools.count()
         counts.append(len(queries))
-    assert counts[0] == counts[1] == 8
+    assert counts[0] == counts[1] == 10
 
 
 def test_default_packs_are_the_england_packs_that_cover_the_year(authority):
