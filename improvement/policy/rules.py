@@ -462,7 +462,9 @@ class Rule:
         return [r for r in self.reasons(env, outcome, parts) if r is not outcome.own_reason]
 
     def cannot_decide(self, env: PackEnv, outcome: Outcome, parts: Sequence[Part]) -> Decision:
-        reasons = self.explain(env, outcome, parts) or self.reasons(env, outcome, parts)
+        def reasons() -> list[RawReason]:
+            return self.explain(env, outcome, parts) or self.reasons(env, outcome, parts)
+
         return self.decision(env, CANNOT_DECIDE, None, reasons, _missing(parts))
 
     def select(self, ctx: Context, env: PackEnv) -> Outcome | Decision:
@@ -497,13 +499,13 @@ class Rule:
             def explain(extra: Sequence[str] = ()) -> list[RawReason]:
                 return self.reasons(env, outcome, parts, extra)
         if outcome.status == NO_RULE:
-            return self.decision(env, NO_RULE, None, explain())
+            return self.decision(env, NO_RULE, None, explain)
         value = outcome.value
         extra = []
         if outcome.window is not None:
             window, note, missing = outcome.window.window(ctx, env.calendar)
             if window is None:
-                return self.decision(env, CANNOT_DECIDE, None, explain([note]), missing)
+                return self.decision(env, CANNOT_DECIDE, None, lambda: explain([note]), missing)
             value = {**(value or {}), **window}
             extra.append(note)
         if outcome.include is not None:
@@ -602,34 +604,43 @@ def _schedule(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
     # A schedule's single case is its gate: does the schedule apply to this school at all?
     gate: Outcome = rule.cases[0]
     value = gate.test(ctx)
-    parts = () if value is OUT_OF_SCOPE else parts_of(gate, ctx)
     if value is None:
-        return rule.cannot_decide(env, gate, parts)
+        return rule.cannot_decide(env, gate, parts_of(gate, ctx))
     if value is OUT_OF_SCOPE or not value:
+        parts = () if value is OUT_OF_SCOPE else parts_of(gate, ctx)
         return rule.resolve(ctx, env, rule.otherwise, parts)
-    reasons = rule.reasons(env, gate, parts)
     entries = []
     missing: list[str] = []
+    # (item, whether it may not apply, the window's note): what the reasons will say.
+    explained: list[tuple[Outcome, bool, str]] = []
     for item in rule.items:
         applies = item.test(ctx)
         if applies is OUT_OF_SCOPE or applies is False:
             continue
         entry = dict(item.value)
         if applies is None:
-            item_parts = parts_of(item, ctx)
             entry["applies"] = None
-            missing.extend(_missing(item_parts))
-            reasons.extend(rule.reasons(env, item, item_parts))
+            missing.extend(_missing(parts_of(item, ctx)))
         window, note, window_missing = item.window.window(ctx, env.calendar)
         if window is None:
             missing.extend(window_missing)
         else:
             entry.update(window)
-        if note:
-            reasons.append((note, item.rule_id, env.pack_id, item.source))
+        if applies is None or note:
+            explained.append((item, applies is None, note))
         entries.append(entry)
+
+    def explain() -> list[RawReason]:
+        reasons = rule.reasons(env, gate, parts_of(gate, ctx))
+        for item, undecided, note in explained:
+            if undecided:
+                reasons.extend(rule.reasons(env, item, parts_of(item, ctx)))
+            if note:
+                reasons.append((note, item.rule_id, env.pack_id, item.source))
+        return reasons
+
     status = CANNOT_DECIDE if missing else DECIDED
-    return rule.decision(env, status, entries, reasons, missing)
+    return rule.decision(env, status, entries, explain, missing)
 
 
 _KINDS: dict[str, Callable[[Rule, Context, PackEnv], Decision]] = {
