@@ -143,8 +143,10 @@ class Condition:
 
 
 class Leaf(Condition):
-    # `value` is an instance attribute: a closure made once per pack, because this is the
-    # innermost call of every evaluation and a closure avoids the attribute look-ups.
+    # `fact` and `value` are instance attributes: closures made once per pack, because this
+    # is the innermost call of every evaluation and a closure avoids the attribute look-ups.
+    # `value` repeats `fact`'s look-up rather than calling it, so a test is one call, not two
+    # (a Fact is a non-empty tuple: `known or fact(ctx)` computes it only when not known).
     __slots__ = ("fact", "value", "source")
 
     def __init__(self, name: str, args: tuple[Any, ...], *, negate: bool,
@@ -165,9 +167,13 @@ class Leaf(Condition):
                     # Decision.raw_reasons relies on to say each fact once.
                     found = shared.setdefault(fields, function(ctx, *args))
                 return found
+
+            def value(ctx: Context) -> bool | None:
+                return (shared.get(inputs(ctx.snapshot)) or fact(ctx)).value
         else:
-            # The cache key is a string, e.g. "flag('performance_data_concern',)": a string
-            # keeps its hash, where a (name, args) tuple is hashed again on every look-up.
+            # Answered once per context. The cache key is a string, e.g.
+            # "headteacher_in_first_years(2,)": a string keeps its hash, where a (name, args)
+            # tuple is hashed again on every look-up.
             key = f"{name}{args!r}"
 
             def fact(ctx: Context) -> Fact:
@@ -177,16 +183,15 @@ class Leaf(Condition):
                     found = cache[key] = function(ctx, *args)
                 return found
 
-        if negate:
             def value(ctx: Context) -> bool | None:
-                found = fact(ctx).value
-                return found if found is None else not found
-        else:
-            def value(ctx: Context) -> bool | None:
-                return fact(ctx).value
+                return (ctx.cache.get(key) or fact(ctx)).value
+
+        def negated(ctx: Context) -> bool | None:
+            found = value(ctx)
+            return found if found is None else not found
 
         self.fact = fact
-        self.value = value
+        self.value = negated if negate else value
         self.source = source
 
     def parts(self, ctx: Context) -> tuple[Part, ...]:
