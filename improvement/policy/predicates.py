@@ -76,19 +76,19 @@ class Context:
         self.as_of = as_of
         # Predicate answers by leaf key (rules.Leaf) and derived facts by tuple key.
         self.cache: dict[Any, Any] = {}
-        known = [i for i in snapshot.inspections if i.start_date <= as_of]
-        known.sort(key=_inspection_order, reverse=True)
-        self.inspections: list[Inspection] = known
-        self.full_inspections = [i for i in known if i.inspection_type == frameworks.FULL]
-        self.latest_full = self.full_inspections[0] if self.full_inspections else None
-        self.previous_full = self.full_inspections[1] if len(self.full_inspections) > 1 else None
+        # The snapshot keeps its inspections newest first, so reading them as of a date is a
+        # filter, and usually not even that: every inspection is before the date.
+        known = snapshot.newest_first
+        full = snapshot.full_newest_first
+        if known and known[0].start_date > as_of:
+            known = tuple(i for i in known if i.start_date <= as_of)
+            full = tuple(i for i in full if i.start_date <= as_of)
+        self.inspections: tuple[Inspection, ...] = known
+        self.full_inspections = full
+        self.latest_full = full[0] if full else None
+        self.previous_full = full[1] if len(full) > 1 else None
         self.latest_any = known[0] if known else None
         self.events = [e for e in snapshot.events if e.date <= as_of]
-
-
-def _inspection_order(inspection: Inspection) -> tuple[date, date]:
-    # Same-day records are ordered by publication so the result never depends on input order.
-    return (inspection.start_date, inspection.publication_date or inspection.start_date)
 
 
 @dataclass(frozen=True, slots=True)

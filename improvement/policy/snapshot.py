@@ -13,7 +13,7 @@ provided" (None), while an empty list means "no flags raised".
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -147,6 +147,17 @@ class Snapshot:
     events: tuple[Event, ...] = ()
     predecessor_urn: str | None = None
     additional_visits: tuple[AdditionalVisits, ...] = field(default=())
+    # Derived once here rather than at every evaluation (predicates.Context): the inspections
+    # newest first (by start date, then publication date, so that the order never depends on
+    # the input's), and the full ones among them.
+    newest_first: tuple[Inspection, ...] = field(init=False, repr=False, compare=False)
+    full_newest_first: tuple[Inspection, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        newest_first = tuple(sorted(self.inspections, key=_recency, reverse=True))
+        object.__setattr__(self, "newest_first", newest_first)
+        object.__setattr__(self, "full_newest_first", tuple(
+            i for i in newest_first if i.inspection_type == frameworks.FULL))
 
     @classmethod
     def from_dict(cls, data: Any) -> Snapshot:
@@ -208,6 +219,10 @@ class Snapshot:
         }
 
 
+def _recency(inspection: Inspection) -> tuple[date, date]:
+    return (inspection.start_date, inspection.publication_date or inspection.start_date)
+
+
 def _iso(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
@@ -233,7 +248,7 @@ class _SnapshotReader:
             self.school = data["urn"]
         elif isinstance(data.get("name"), str) and data["name"]:
             self.school = data["name"]
-        known = set(Snapshot.__dataclass_fields__)
+        known = {f.name for f in fields(Snapshot) if f.init}
         unknown = sorted(set(data) - known)
         if unknown:
             raise self.fail(unknown[0], "is not a snapshot field")
