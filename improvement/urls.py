@@ -12,6 +12,7 @@ urlpatterns = [
     path("concerns/", include("improvement.concerns.urls")),
     path("imports/", include("improvement.imports.urls")),
     path("", include("improvement.decisions.urls")),
+    path("", include("improvement.interventions.urls")),
     path("planning/", include("improvement.planning.urls")),
 ]
 

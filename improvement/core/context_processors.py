@@ -7,6 +7,7 @@ from django.urls import reverse
 NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Schools", "schools:list", "schools.view_school_list"),
     ("Portfolio", "decisions:portfolio", "decisions.view_portfolio"),
+    ("Boards and meetings", "interventions:dashboard", "interventions.view_dashboard"),
     ("Visits", "visits:list", "visits.view_visit_list"),
     ("Overdue actions", "actions:overdue", "actions.view_overdue_actions"),
     ("Diary", "planning:diary", "planning.view_diary"),

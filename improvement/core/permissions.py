@@ -260,6 +260,8 @@ rules.add_perm("interventions.open_process", is_visiting_officer & in_users_auth
 rules.add_perm("interventions.manage_process", in_process_authority & (chairs_process | is_senior_adviser))
 rules.add_perm("interventions.respond_to_minutes",
                in_process_authority & _has_role(Role.HEADTEACHER) & sits_on_board)
+# The pre-read pack gathers the board's confidential papers: the board and senior advisers only.
+rules.add_perm("interventions.download_pack", in_process_authority & (sits_on_board | is_senior_adviser))
 rules.add_perm("interventions.view_decisions", la_staff_in_authority)
 rules.add_perm("interventions.record_decision", senior_adviser_in_authority)
 rules.add_perm("interventions.view_dashboard", is_senior_adviser)

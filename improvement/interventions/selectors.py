@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from improvement.accounts.models import User
-from improvement.accounts.roles import SCHOOL_ROLES
+from improvement.accounts.roles import SCHOOL_ROLES, TRUST_ROLES
 from improvement.interventions.models import (
     BoardMember,
     ClosedHow,
@@ -33,10 +33,10 @@ from improvement.schools.models import School
 
 
 def visible_processes(user: User) -> QuerySet[Process]:
-    """Processes the user may see: every one of the authority's for LA staff; for school-side
-    users only those whose board they sit on."""
+    """Processes the user may see: every one of the authority's for LA staff; for school and
+    trust users only those whose board they sit on."""
     processes = Process.objects.visible_to(user)
-    if user.role in SCHOOL_ROLES:
+    if user.role in SCHOOL_ROLES | TRUST_ROLES:
         processes = processes.filter(members__user=user, members__left_at__isnull=True).distinct()
     return processes
 

@@ -24,6 +24,8 @@ NEXT_HALF_TERM, NEXT_TERM, EXIT_AGENDA, EXIT_TO_PCI, CONTINUE = (
 # Which process each meeting kind belongs to, and which kind opens it.
 PROCESS_OF = {SIB_ENTRY: "sib", SIB_STANDARD: "sib", SIB_EXIT: "sib", PCI: "pci", RTM: "rtm"}
 FIRST_MEETING = {"sib": SIB_ENTRY, "pci": PCI, "rtm": RTM}
+# SIB about 90 minutes and PCI about 60 (Coventry); the Kent handbook gives no length for a
+# Round Table Meeting, so 90 minutes is the product's default, changed per meeting.
 DEFAULT_DURATION_MINUTES = {"sib": 90, "pci": 60, "rtm": 90}
 
 ALLOWED_OUTCOMES: dict[str, tuple[str, ...]] = {
