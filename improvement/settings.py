@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "improvement.decisions",
     "improvement.planning",
     "improvement.interventions",
+    "improvement.networks",
 ]
 
 MIDDLEWARE = [

@@ -193,6 +193,7 @@ def seed_demo_authority() -> DemoSummary:
     users = _seed_users(authority, schools, trusts, networks)
     _seed_visits(authority, schools)
     _seed_allocations(authority)
+    seed_network_support(authority)
     return DemoSummary(authority=authority, schools=School.objects.filter(authority=authority).count(), users=users)
 
 
@@ -370,3 +371,64 @@ def _seed_allocations(authority: Authority) -> None:
             actor=adviser, school=school, academic_year="2026/27", officer=this_year_officer,
             reason="Rebalanced caseloads" if this_year_officer != last_year_officer else "",
         )
+
+
+DEMO_NETWORK_YEAR = "2026/27"
+
+
+def seed_network_support(authority: Authority) -> None:
+    """Network focus support for 2026/27 in the first two demo networks, through the network
+    services: up to two focus schools added by hand in each (a head new this September first),
+    support for them, and funding for every open school with a larger share for focus schools.
+    The North Network's lead records their own network; a senior adviser the other. Once only:
+    nothing is added when the authority already has network funding for the year."""
+    from improvement.networks import services as network_services
+    from improvement.networks.models import FundingAllocation, SupportKind, SupportStatus
+
+    if FundingAllocation.objects.filter(network__authority=authority, academic_year=DEMO_NETWORK_YEAR).exists():
+        return
+    adviser = User.objects.get(email=f"senior.adviser@{DEMO_EMAIL_DOMAIN}")
+    for name in NETWORKS[:2]:
+        network = Network.objects.select_related("lead").get(authority=authority, name=name)
+        actor = network.lead or adviser
+        schools = list(network.schools.exclude(status=Status.CLOSED).order_by("urn"))
+        if len(schools) < 4:  # two focus schools and two others to support and compare
+            continue
+        new_heads = [s for s in schools if s.headteacher_start_date == CURRENT_YEAR_START]
+        primaries = [s for s in schools if s.phase == Phase.PRIMARY and s not in new_heads]
+        focus = new_heads[:1] + (primaries or [s for s in schools if s not in new_heads])[:1]
+        others = [s for s in schools if s not in focus]
+        for school in focus:
+            is_new_head = school in new_heads
+            # A partner of the same phase where there is one.
+            partner = next((s for s in others if s.phase == school.phase), others[0])
+            network_services.add_focus_school(
+                actor=actor, school=school, academic_year=DEMO_NETWORK_YEAR, added_on=date(2026, 9, 4),
+                reason=("New headteacher from 1 September 2026." if is_new_head else
+                        "Self-evaluation after the summer review judged the quality of education less than "
+                        "Good; a new deputy headteacher from September."),
+            )
+            network_services.record_support_offer(
+                actor=actor, school=school, academic_year=DEMO_NETWORK_YEAR,
+                kind=SupportKind.MENTOR_NEW_HEADTEACHER if is_new_head else SupportKind.PAIRED_SCHOOL,
+                partner_school=None if is_new_head else partner,
+                description=("Half-termly mentoring meetings and a joint learning walk each term." if is_new_head
+                             else "Joint curriculum reviews with a school that has raised the quality of "
+                                  "education in reading."),
+                provided_by=f"Headteacher of {partner.name}", start_date=date(2026, 9, 14),
+                status=SupportStatus.IN_PLACE,
+            )
+        network_services.record_support_offer(
+            actor=actor, school=focus[-1], academic_year=DEMO_NETWORK_YEAR,
+            kind=SupportKind.LEADERSHIP_SUPPORT, description="Coaching for the new deputy headteacher.",
+            provided_by=f"Deputy headteacher of {others[1].name}", start_date=date(2026, 10, 5),
+            status=SupportStatus.OFFERED,
+        )
+        for school in schools:
+            in_focus = school in focus
+            network_services.allocate_funding(
+                actor=actor, network=network, school=school, academic_year=DEMO_NETWORK_YEAR,
+                amount=Decimal("3000.00") if in_focus else Decimal("1200.00"),
+                purpose=("Release time for mentoring and joint reviews." if in_focus
+                         else "Network reading project: training and resources."),
+            )
