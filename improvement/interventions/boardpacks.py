@@ -439,7 +439,7 @@ def send_board_pack(*, actor: User | None, meeting: Meeting, link: str = "") -> 
     start = timezone.localtime(meeting.starts_at)
     school = process.school.name
     subject = f"Board pack: {meeting.get_kind_display()}, {school}, {start:%-d %B %Y}"
-    body = (f"The pre-read pack for the {meeting.get_kind_display().lower()} at {school} on "
+    body = (f"The pre-read pack for the meeting at {school} ({meeting.get_kind_display()}) on "
             f"{start:%A %-d %B %Y} at {start:%H:%M} ({meeting.venue}) is ready: {pages} pages. "
             f"{_link_sentence(link)}")
     transaction.on_commit(lambda: _notify(users, subject, body))
