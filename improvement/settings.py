@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "improvement.imports",
     "improvement.decisions",
     "improvement.planning",
+    "improvement.documents",
     "improvement.interventions",
     "improvement.networks",
 ]
@@ -200,6 +201,10 @@ STORAGES = {
 # Uploaded documents live outside the web root and are only ever served through a view
 # that checks permission; MEDIA_URL is deliberately not routed.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "uploads"))
+# School documents (improvement/documents): stored under UPLOAD_ROOT with random names, served
+# only by the permission-checked download view; files larger than UPLOAD_MAX_BYTES are refused.
+UPLOAD_ROOT = Path(os.environ.get("UPLOAD_ROOT") or MEDIA_ROOT)
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

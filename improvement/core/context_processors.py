@@ -15,6 +15,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Coverage", "planning:coverage", "planning.view_plan"),
     ("Time", "planning:time", "planning.view_time_summary"),
     ("Officers", "planning:allocations", "planning.view_allocations"),
+    ("Networks", "networks:list", "networks.view_networks"),
     ("Good practice", "visits:good_practice", "visits.view_good_practice"),
     ("Concerns", "concerns:queue", "concerns.view_concern_queue"),
     ("Imports", "imports:list", "imports.view_import_log"),

@@ -320,3 +320,30 @@ rules.add_perm("ofsted_events.change_feedback_form",
 rules.add_perm("ofsted_events.confirm_feedback_form",
                is_ofsted_recorder & in_users_authority & feedback_is_provisional)
 rules.add_perm("ofsted_events.view_calibration", is_senior_adviser | is_la_admin)
+
+# --- Network focus support (improvement/networks) ----------------------------------------------
+# Every LA role reads the networks' focus schools, support and funding. Senior advisers and LA
+# administrators add and remove focus schools, record support and allocate funding for any
+# network of the authority; a network lead does so only for the network(s) they lead (recorded
+# as Network.lead), and for a school only when it belongs to a network they lead. School-side
+# users see none of it.
+is_network_manager = _has_role(Role.SENIOR_ADVISER, Role.LA_ADMIN)
+is_network_lead = _has_role(Role.NETWORK_LEAD)
+
+
+@rules.predicate
+def leads_network(user, obj) -> bool:
+    """The user leads this network, or (for a school) a network the school belongs to."""
+    if obj is None:
+        return False
+    if obj.__class__.__name__ == "Network":
+        return obj.lead_id == user.pk
+    school = _school_of(obj)
+    return school is not None and school.networks.filter(lead=user).exists()
+
+
+rules.add_perm("networks.view_networks", is_la_staff)
+rules.add_perm("networks.view_network", la_staff_in_authority)
+# Asked of a network (funding, the page's actions) or of a school (focus schools, support).
+rules.add_perm("networks.manage_support",
+               (is_network_manager | (is_network_lead & leads_network)) & in_users_authority)

@@ -40,20 +40,7 @@ def evaluate(
     """
     if context is None:
         context = Context(snapshot, as_of)
-    env = PackEnv(pack.id, pack.status, calendar or pack.calendar, {})
-    if not pack.applies_to(as_of):
-        return [_outside_years(pack, rule.key, rule.label, as_of) for rule in pack.rules]
-    decisions = []
-    for rule in pack.rules:
-        decision = KIND_FUNCTIONS[rule.kind](rule, context, env)  # rule.evaluate, one call less
-        env.earlier[rule.key] = decision
-        decisions.append(decision)
-    # Decisions keep functions that write their reasons later, and those hold `env`: emptying
-    # `earlier` (read only while rules run) breaks the env -> decision -> env cycle, so results
-    # are freed by reference counting instead of piling up for the cyclic garbage collector,
-    # which otherwise cost ~15% of evaluating a large portfolio.
-    env.earlier.clear()
-    return decisions
+    return _decide(pack, context, calendar or pack.calendar)
 
 
 def evaluate_all(
@@ -65,11 +52,29 @@ def evaluate_all(
 ) -> list[Decision]:
     """The decisions of several packs (e.g. those an authority chose for the year)."""
     context = Context(snapshot, as_of)
-    return [
-        decision
-        for pack in packs
-        for decision in evaluate(pack, snapshot, as_of, calendar=calendar, context=context)
-    ]
+    decisions = []
+    for pack in packs:
+        decisions += _decide(pack, context, calendar or pack.calendar)
+    return decisions
+
+
+def _decide(pack: Pack, context: Context, calendar: AcademicCalendar) -> list[Decision]:
+    # The body of evaluate and evaluate_all, called positionally: it runs for every school and
+    # pack, where keyword arguments and a comprehension per school cost ~3% of the benchmark.
+    if not pack.applies_to(context.as_of):
+        return [_outside_years(pack, rule.key, rule.label, context.as_of) for rule in pack.rules]
+    env = PackEnv(pack.id, pack.status, calendar, {})
+    decisions = []
+    for rule in pack.rules:
+        decision = KIND_FUNCTIONS[rule.kind](rule, context, env)  # rule.evaluate, one call less
+        env.earlier[rule.key] = decision
+        decisions.append(decision)
+    # Decisions keep functions that write their reasons later, and those hold `env`: emptying
+    # `earlier` (read only while rules run) breaks the env -> decision -> env cycle, so results
+    # are freed by reference counting instead of piling up for the cyclic garbage collector,
+    # which otherwise cost ~15% of evaluating a large portfolio.
+    env.earlier.clear()
+    return decisions
 
 
 def _outside_years(pack: Pack, key: str, label: str, as_of: date) -> Decision:

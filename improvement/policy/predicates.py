@@ -68,7 +68,6 @@ class Context:
         "latest_full",
         "previous_full",
         "latest_any",
-        "events",
     )
 
     def __init__(self, snapshot: Snapshot, as_of: date) -> None:
@@ -88,7 +87,6 @@ class Context:
         self.latest_full = full[0] if full else None
         self.previous_full = full[1] if len(full) > 1 else None
         self.latest_any = known[0] if known else None
-        self.events = [e for e in snapshot.events if e.date <= as_of]
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +238,8 @@ def _headteacher_changed_within_months(ctx: Context, months: int) -> Fact:
     # Bound here so sentence formatters capture values, not the context (no cycles).
     as_of = ctx.as_of
     since = add_months(ctx.as_of, -months)
-    changes = [e.date for e in ctx.events if e.kind == "headteacher_change" and e.date > since]
+    changes = [e.date for e in ctx.snapshot.events
+               if e.kind == "headteacher_change" and since < e.date <= as_of]
     started = ctx.snapshot.headteacher_start_date
     if started is not None and since < started <= ctx.as_of:
         changes.append(started)
