@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -194,6 +194,7 @@ def seed_demo_authority() -> DemoSummary:
     _seed_visits(authority, schools)
     _seed_allocations(authority)
     seed_network_support(authority)
+    _seed_interventions(authority)
     return DemoSummary(authority=authority, schools=School.objects.filter(authority=authority).count(), users=users)
 
 
@@ -432,3 +433,106 @@ def seed_network_support(authority: Authority) -> None:
                 purpose=("Release time for mentoring and joint reviews." if in_focus
                          else "Network reading project: training and resources."),
             )
+
+
+def _seed_interventions(authority: Authority) -> None:
+    """Support and intervention through the services, so the demo shows each stage: a School
+    Improvement Board (entered by decision) whose entry minutes wait for the school's accuracy
+    check and whose next meeting is days away; the demo headteacher's school in a Progress Check-In after exiting a
+    board, its latest minutes waiting for the head's accuracy check; and Round Table Meetings
+    convened by an officer. Once only."""
+    from django.utils import timezone
+
+    from improvement.interventions import services as intervention_services
+    from improvement.interventions.models import Process
+
+    if Process.objects.filter(school__authority=authority).exists():
+        return
+    adviser = User.objects.get(email=f"senior.adviser@{DEMO_EMAIL_DOMAIN}")
+    officer = User.objects.get(email=f"officer@{DEMO_EMAIL_DOMAIN}")
+    head = User.objects.get(email=f"head@{DEMO_EMAIL_DOMAIN}")
+
+    def at(day: date, hour: int = 15, minute: int = 30):
+        return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+    def write(meeting, **fields):
+        from improvement.interventions.models import Meeting
+        from improvement.visits.services import ensure_row_uids
+
+        meeting = Meeting.objects.get(pk=meeting.pk)
+        content = ensure_row_uids(meeting.template, {**meeting.content, **fields})
+        return intervention_services.save_minutes(actor=adviser, meeting=meeting, content=content,
+                                                  expected_version=meeting.version)
+
+    def steps(meeting, *names):
+        for name in names:
+            actor = meeting.process.school.accounts.filter(role=Role.HEADTEACHER).first() if name in (
+                "confirm_accurate", "comment") else adviser
+            meeting = intervention_services.take_step(actor=actor or adviser, meeting=meeting, step_name=name)
+        return meeting
+
+    at_risk = list(School.objects.filter(authority=authority, status=Status.OPEN,
+                                         latest_outcome__in=["inadequate", "requires_improvement"])
+                   .exclude(pk=head.school_id).order_by("latest_outcome", "urn")[:2])
+    if len(at_risk) < 2:
+        return
+    board_school, rtm_school = at_risk
+
+    # A School Improvement Board, entered by decision, with shared entry minutes.
+    intervention_services.record_decision(
+        actor=adviser, school=board_school, kind="sib_entry", grounds="insufficient_progress",
+        outcome="The school enters the School Improvement Board process.",
+        reasons="Actions agreed at monitoring visits last year were not completed and leadership capacity is a "
+                "significant concern.", decided_by=adviser, decided_on=date(2026, 9, 4),
+    )
+    sib = intervention_services.open_process(
+        actor=adviser, school=board_school, kind="sib", opened_on=date(2026, 9, 7),
+        reason="Inspection judged leadership and management less than good; rapid improvement is needed.",
+        chair=adviser, first_meeting_at=at(date(2026, 9, 28)), venue="At the school, meeting room",
+    )
+    entry = steps(sib.meetings.get(), "hold")
+    write(entry, background="Entered following the decision of 4 September 2026.",
+          context="Attendance below the authority average; two new teachers in Key Stage 2.",
+          key_actions_progress="A new reading programme from September; phonics training for all staff.",
+          outcome_discussion="Leaders understand the priorities; capacity in middle leadership is still thin.",
+          agreed_actions=[{"text": "Daily reading checks for the lowest 20% of readers", "lead_role": "Deputy head",
+                           "lead_initials": "DH", "monitored_by": "Chair of governors",
+                           "success_measure": "Phonics tracker shows 80% on track", "by_when": "11/12/2026"}])
+    intervention_services.record_outcome(actor=adviser, meeting=entry, outcome="next_half_term", confident_good="no",
+                                         next_starts_at=at(date(2026, 11, 27)), next_venue="At the school")
+    # Only the demo headteacher's school has a headteacher account, so these minutes wait for
+    # the school's accuracy check.
+    steps(entry, "send")
+
+    # The demo headteacher's school: exited a board in July, now in a Progress Check-In.
+    old_sib = intervention_services.open_process(
+        actor=adviser, school=head.school, kind="sib", opened_on=date(2025, 10, 6),
+        reason="Requires improvement with leadership and management requiring improvement.",
+        chair=adviser, first_meeting_at=at(date(2025, 10, 20)), venue="At the school",
+    )
+    old_entry = steps(old_sib.meetings.get(), "hold")
+    intervention_services.record_outcome(actor=adviser, meeting=old_entry, outcome="exit_agenda",
+                                         confident_good="yes", next_starts_at=at(date(2026, 7, 6)),
+                                         next_venue="At the school")
+    steps(old_entry, "send", "confirm_accurate", "finalise", "share")
+    exit_meeting = steps(old_entry.__class__.objects.get(pk=old_entry.pk).next_meeting, "hold")
+    write(exit_meeting, outcome_discussion="Leadership is now secure; outcomes have risen for two years.")
+    intervention_services.record_outcome(actor=adviser, meeting=exit_meeting, outcome="exit_to_pci",
+                                         confident_good="yes", next_starts_at=at(date(2026, 11, 16)),
+                                         next_venue="At the school")
+    steps(exit_meeting, "send", "confirm_accurate", "finalise", "share")
+    pci_meeting = exit_meeting.__class__.objects.get(pk=exit_meeting.pk).next_meeting
+    pci_meeting = steps(pci_meeting, "hold")
+    write(pci_meeting, ofsted_areas_progress="Writing in Key Stage 2: books show sustained improvement.",
+          agreed_actions=[{"text": "Moderate Year 6 writing with a partner school", "lead_role": "English lead",
+                           "lead_initials": "EL", "by_when": "26/03/2027"}])
+    intervention_services.record_outcome(actor=adviser, meeting=pci_meeting, outcome="continue", confident_good="",
+                                         next_starts_at=at(date(2027, 1, 18)), next_venue="At the school")
+    steps(pci_meeting, "send")
+
+    # Round Table Meetings convened by the school's officer.
+    intervention_services.open_process(
+        actor=officer, school=rtm_school, kind="rtm", opened_on=date(2026, 10, 5),
+        reason="Substantial support: the round table keeps the support on track against the raising attainment plan.",
+        chair=officer, first_meeting_at=at(date(2026, 12, 8), 9, 0), venue="At the school",
+    )

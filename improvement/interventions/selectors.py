@@ -148,6 +148,35 @@ def school_support(*, user: User, school: School, show_decisions: bool) -> Suppo
     )
 
 
+# What the policy packs say about support for the school, shown on its support tab: the
+# support level (SIB / PCI), Round Table and Joint Evaluation Meetings, HMI monitoring after an
+# RI judgement, the DfE measure and the report-card categories.
+SUPPORT_DECISION_KEYS = (
+    "coventry.support_level",
+    "kent.round_table_meetings",
+    "kent.joint_evaluation_meetings",
+    "ofsted2012.ri_monitoring",
+    "dfe.not_making_necessary_improvements",
+    "report_card.category_of_concern",
+)
+
+
+def policy_prompts(*, school: School, as_of: date | None = None) -> list:
+    """The policy engine's support decisions for the school today, with their reasons."""
+    from improvement.decisions.presenters import decision_view
+    from improvement.decisions.selectors import evaluate_schools
+
+    as_of = as_of or timezone.localdate()
+    evaluation = evaluate_schools(School.objects.filter(pk=school.pk), authority=school.authority, as_of=as_of)
+    packs = {pack.id: pack for pack in evaluation.choice.packs}
+    result = evaluation.schools[0]
+    views = []
+    for decision in result.decisions:
+        if decision.key in SUPPORT_DECISION_KEYS:
+            views.append(decision_view(decision, packs.get(decision.pack), result.overrides.get(decision.key)))
+    return views
+
+
 # --- the senior adviser's dashboard ---------------------------------------------------------------
 
 

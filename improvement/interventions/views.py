@@ -42,8 +42,10 @@ def school_support(request: HttpRequest, urn: str) -> HttpResponse:
     school = school_for_user(user=request.user, urn=urn)
     require_perm(request, "interventions.view_school_support", school)
     show_decisions = request.user.has_perm("interventions.view_decisions", school)
+    show_policy = request.user.has_perm("decisions.view_school_decisions", school)
     return render(request, "interventions/school_support.html", {
         "school": school,
+        "policy": selectors.policy_prompts(school=school) if show_policy else [],
         "tab": selectors.school_support(user=request.user, school=school, show_decisions=show_decisions),
         "can_open": request.user.has_perm("interventions.open_process", school) and school.is_open,
         "can_decide": request.user.has_perm("interventions.record_decision", school),

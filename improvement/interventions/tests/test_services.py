@@ -201,10 +201,10 @@ def test_exiting_the_board_opens_a_progress_check_in_with_its_first_meeting(advi
 
 def test_a_progress_check_in_closes_when_the_next_inspection_is_recorded(adviser, school):
     pci = open_sib(adviser, school, kind=ProcessKind.PCI)
-    earlier = Inspection(school=school, era="eif_2019", inspection_type="full",
+    earlier = Inspection(school=school, era="eif-2019", inspection_type="full",
                          start_date=pci.opened_on - datetime.timedelta(days=10))
     assert services.close_on_inspection(actor=adviser, school=school, inspection=earlier) is None
-    inspection = Inspection(school=school, era="eif_2019", inspection_type="full", start_date=TODAY)
+    inspection = Inspection(school=school, era="eif-2019", inspection_type="full", start_date=TODAY)
     closed = services.close_on_inspection(actor=adviser, school=school, inspection=inspection)
     assert closed == pci
     pci.refresh_from_db()

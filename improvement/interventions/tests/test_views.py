@@ -161,3 +161,20 @@ def test_support_tab_queries_do_not_grow_with_the_history(client_for, personas, 
         response = client.get(url)
     assert len(first) == len(second)
     assert response.content.decode().count("School Improvement Board: standard meeting") >= 3
+
+
+def test_the_support_tab_shows_what_the_policy_packs_say_with_reasons(client_for, personas, school):
+    from improvement.inspections.tests.factories import InspectionFactory
+    from improvement.interventions.selectors import SUPPORT_DECISION_KEYS, policy_prompts
+
+    requires_improvement = {"overall_effectiveness": "requires_improvement", "quality_of_education": "requires_improvement",
+                            "behaviour_and_attitudes": "good", "personal_development": "good",
+                            "leadership_and_management": "requires_improvement", "safeguarding": "effective"}
+    InspectionFactory(school=school, judgements=requires_improvement, start_date=datetime.date(2022, 11, 8),
+                      publication_date=datetime.date(2022, 12, 15))
+    prompts = policy_prompts(school=school, as_of=datetime.date(2024, 3, 1))
+    assert prompts and {d.key for d in prompts} <= set(SUPPORT_DECISION_KEYS)
+    assert all(d.reasons for d in prompts)
+    # School-side users see the processes they sit on, not the LA's policy reading.
+    page = client_for(personas["headteacher"]).get(reverse("interventions:school_support", kwargs={"urn": school.urn}))
+    assert "What the policy packs say" not in page.content.decode()
