@@ -119,22 +119,22 @@ def is_visit_officer(user: User, visit: Visit) -> bool:
     return any(o.pk == user.pk for o in visit.officers.all())
 
 
-def _scrub(value: Any) -> Any:
+def scrub_nul(value: Any) -> Any:
     """NUL cannot be stored in PostgreSQL text or JSON: drop it wherever it was pasted."""
     if isinstance(value, str):
         return value.replace("\x00", "")
     if isinstance(value, list):
-        return [_scrub(v) for v in value]
+        return [scrub_nul(v) for v in value]
     if isinstance(value, dict):
-        return {str(k).replace("\x00", ""): _scrub(v) for k, v in value.items()}
+        return {str(k).replace("\x00", ""): scrub_nul(v) for k, v in value.items()}
     return value
 
 
 def _save_content(*, actor, visit: Visit, content: dict[str, Any], action_reviews: dict[str, Any] | None,
                   expected_version: int, extra: dict[str, Any] | None = None) -> VisitRecord:
-    content = _scrub(content)
+    content = scrub_nul(content)
     if action_reviews is not None:
-        action_reviews = _scrub(action_reviews)
+        action_reviews = scrub_nul(action_reviews)
     updates: dict[str, Any] = {
         "content": content,
         "version": F("version") + 1,
