@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("improvement.decisions.urls")),
     path("", include("improvement.interventions.urls")),
     path("planning/", include("improvement.planning.urls")),
+    path("networks/", include("improvement.networks.urls")),
     path("", include("improvement.documents.urls")),
 ]
 
