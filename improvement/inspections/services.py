@@ -27,6 +27,7 @@ def inspection_save(
     instance: Inspection | None = None,
     reason: str = "Entered by LA administrator",
 ) -> Inspection:
+    is_new = instance is None
     inspection = instance or Inspection(school=school)
     inspection.era = era
     inspection.inspection_type = inspection_type
@@ -37,4 +38,9 @@ def inspection_save(
     inspection.full_clean()
     save_with_history(inspection, actor=actor, reason=reason)
     refresh_latest_inspection(school)
+    if is_new:
+        # A Progress Check-In continues until the school's next inspection is recorded.
+        from improvement.interventions.services import close_on_inspection
+
+        close_on_inspection(actor=actor, school=school, inspection=inspection)
     return inspection

@@ -321,3 +321,16 @@ def test_a_removed_board_member_loses_access_and_the_chair_cannot_be_removed(adv
     assert not chair_of_governors.has_perm("interventions.view_process", process)
     with pytest.raises(ValidationError, match="chair cannot be removed"):
         services.remove_board_member(actor=adviser, member=process.members.get(role=BoardRole.CHAIR))
+
+
+def test_recording_an_inspection_in_the_history_closes_the_progress_check_in(adviser, school, personas):
+    from improvement.inspections.services import inspection_save
+
+    pci = open_sib(adviser, school, kind=ProcessKind.PCI, opened_on=datetime.date(2024, 5, 1))
+    inspection_save(actor=personas["la_admin"], school=school, era="eif-2019", inspection_type="full",
+                    start_date=datetime.date(2024, 6, 4), publication_date=None,
+                    judgements={"overall_effectiveness": "good", "quality_of_education": "good",
+                                "behaviour_and_attitudes": "good", "personal_development": "good",
+                                "leadership_and_management": "good", "safeguarding": "effective"})
+    pci.refresh_from_db()
+    assert (pci.status, pci.closed_how) == (ProcessStatus.CLOSED, "inspection")
