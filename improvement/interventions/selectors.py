@@ -188,16 +188,61 @@ class OverdueItem:
 
 
 @dataclass
+class Suggestion:
+    school: School
+    kind: str  # the process the policy packs point to
+    label: str
+    reason: str
+
+
+@dataclass
 class Dashboard:
     upcoming: list[Meeting]
     packs_due: list[Meeting]
     awaiting_accuracy: list[Meeting]
     overdue: list[OverdueItem]
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+
+# (decision key, test on its value, the process it points to, what the dashboard says)
+POLICY_SUGGESTIONS = (
+    ("coventry.support_level", lambda v: isinstance(v, dict) and v.get("level") == "school_causing_concern",
+     "sib", "School Causing Concern: School Improvement Board"),
+    ("coventry.support_level", lambda v: isinstance(v, dict) and v.get("level") == "focus_school",
+     "pci", "Focus School: Progress Check-In"),
+    ("kent.round_table_meetings", lambda v: isinstance(v, dict) and v.get("required") is True,
+     "rtm", "Round Table Meetings required"),
+)
+
+
+def policy_suggestions(*, user: User, as_of: date) -> list[Suggestion]:
+    """Open schools the policy packs point to a process for, where no such process is open (a
+    focus school on a board counts as supported). One evaluation of the authority's schools."""
+    from improvement.decisions.selectors import evaluate_schools
+
+    schools = School.objects.visible_to(user).filter(status="open").order_by("name")
+    evaluation = evaluate_schools(schools, authority=user.authority, as_of=as_of)
+    live: dict[int, set[str]] = defaultdict(set)
+    for school_id, kind in Process.objects.visible_to(user).filter(status__in=[ProcessStatus.OPEN, ProcessStatus.PAUSED]).values_list("school_id", "kind"):
+        live[school_id].add(kind)
+    suggestions = []
+    for result in evaluation.schools:
+        open_kinds = live.get(result.school.pk, set())
+        for decision in result.decisions:
+            for key, applies, kind, label in POLICY_SUGGESTIONS:
+                if decision.key != key or decision.status != "decided" or not applies(decision.value):
+                    continue
+                if kind in open_kinds or (kind == "pci" and "sib" in open_kinds):
+                    continue
+                reason = decision.reasons[0].sentence if decision.reasons else ""
+                suggestions.append(Suggestion(result.school, kind, label, reason))
+    return suggestions
 
 
 def dashboard(*, user: User, now: datetime | None = None) -> Dashboard:
-    """Meetings in the next four weeks, packs due, minutes awaiting the headteacher and overdue
-    steps, across the authority. Five queries, whatever the number of meetings."""
+    """Meetings in the next four weeks, packs due, minutes awaiting the headteacher, overdue
+    steps and the schools the policy packs point to a process for, across the authority. The
+    number of queries does not grow with the number of meetings or schools."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     meetings = Meeting.objects.filter(process__in=Process.objects.visible_to(user)).select_related(
@@ -233,7 +278,8 @@ def dashboard(*, user: User, now: datetime | None = None) -> Dashboard:
             overdue.append(OverdueItem(meeting, f"Accuracy check not answered within "
                                                 f"{series.ACCURACY_CHECK_WORKING_DAYS} working days", due))
     overdue.sort(key=lambda item: item.since)
-    return Dashboard(upcoming=upcoming, packs_due=packs_due, awaiting_accuracy=awaiting, overdue=overdue)
+    return Dashboard(upcoming=upcoming, packs_due=packs_due, awaiting_accuracy=awaiting, overdue=overdue,
+                     suggestions=policy_suggestions(user=user, as_of=today))
 
 
 # --- the policy engine's snapshot ---------------------------------------------------------------

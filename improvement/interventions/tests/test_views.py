@@ -178,3 +178,21 @@ def test_the_support_tab_shows_what_the_policy_packs_say_with_reasons(client_for
     # School-side users see the processes they sit on, not the LA's policy reading.
     page = client_for(personas["headteacher"]).get(reverse("interventions:school_support", kwargs={"urn": school.urn}))
     assert "What the policy packs say" not in page.content.decode()
+
+
+def test_the_dashboard_lists_schools_the_policy_packs_point_to_without_a_process(personas, authority, school,
+                                                                                 sibling_school):
+    from improvement.decisions import services as decision_services
+    from improvement.interventions.selectors import policy_suggestions
+
+    authority.policy_packs = {"2023/24": ["coventry-2023-24"]}
+    authority.save()
+    adviser = personas["senior_adviser"]
+    # Leadership a significant concern makes a maintained school a School Causing Concern (Coventry 2023/24).
+    for target in (school, sibling_school):
+        decision_services.raise_flag(actor=adviser, school=target, key="leadership_significant_concern",
+                                     note="From monitoring", raised_on=datetime.date(2023, 10, 2))
+    open_sib(adviser, sibling_school)
+    suggestions = policy_suggestions(user=adviser, as_of=datetime.date(2024, 3, 1))
+    assert [(s.school, s.kind) for s in suggestions if s.kind == "sib"] == [(school, "sib")]
+    assert "School Causing Concern" in suggestions[0].label and suggestions[0].reason
