@@ -367,3 +367,59 @@ def test_list_and_profile_reflow_at_320_pixels(
         assert_accessible(page, "the school profile at 320px wide")
     finally:
         context.close()
+
+
+def test_board_journey_has_no_serious_axe_violations(
+    chromium_browser, browser_settings, live_server, dataset, test_password
+):
+    """The chair opens a School Improvement Board, holds its entry meeting, writes and saves the
+    minutes and records the outcome through ordinary form posts; axe-core checks each page."""
+    from improvement.interventions.models import Meeting, Process
+
+    context = chromium_browser.new_context(locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    today = datetime.date.today()
+    past = today - datetime.timedelta(days=2)
+    try:
+        sign_in(page, live_server.url, dataset["user"].email, test_password)
+        page.goto(f"{live_server.url}/schools/100001/support/open/")
+        page.get_by_label("School Improvement Board").check()
+        page.get_by_label("Why the process is being started").fill("Leadership judged less than good")
+        for prefix, day in (("opened_on", past), ("date", past)):
+            page.locator(f"#id_{prefix}_0").fill(str(day.day))
+            page.locator(f"#id_{prefix}_1").fill(str(day.month))
+            page.locator(f"#id_{prefix}_2").fill(str(day.year))
+        page.get_by_label("Time").fill("10:00")
+        page.get_by_label("School and venue").fill("At the school")
+        page.get_by_role("button", name="Open the process").click()
+        process = Process.objects.get()
+        page.wait_for_url(f"{live_server.url}/processes/{process.pk}/")
+        assert_accessible(page, "the process page")
+
+        meeting = Meeting.objects.get()
+        page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
+        assert page.get_by_role("heading", name="Steps").is_visible()
+        assert_accessible(page, "the meeting page")
+        page.get_by_role("link", name="Record that the meeting was held and start the minutes").click()
+        page.get_by_role("button", name="Record that the meeting was held and start the minutes").click()
+        page.wait_for_url(f"{live_server.url}/meetings/{meeting.pk}/minutes/")
+        assert_accessible(page, "the minutes form")
+        page.get_by_label("SIB background").fill("Entered after the inspection.")
+        page.get_by_role("button", name="Save", exact=True).click()
+        assert Meeting.objects.get().content["background"] == "Entered after the inspection."
+
+        page.goto(f"{live_server.url}/meetings/{meeting.pk}/outcome/")
+        assert_accessible(page, "the outcome form")
+        page.get_by_label("No").check()
+        page.get_by_label("Remain within the SIB process with the next meeting next term").check()
+        page.get_by_role("button", name="Record the outcome").click()
+        page.wait_for_url(f"{live_server.url}/meetings/{meeting.pk}/")
+        assert Meeting.objects.count() == 2
+
+        page.goto(f"{live_server.url}/schools/100001/support/")
+        assert_accessible(page, "the support and intervention tab")
+        page.goto(f"{live_server.url}/support/dashboard/")
+        assert_accessible(page, "the boards and meetings dashboard")
+    finally:
+        context.close()
