@@ -16,6 +16,18 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def _session_upload_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("uploads")
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_temporary_folder(settings, _session_upload_root):
+    """Uploaded documents (the demo's, the permission matrix's) never land in var/uploads.
+    Tests that look at the files use documents/tests' per-test `upload_root` instead."""
+    settings.UPLOAD_ROOT = _session_upload_root
+
+
 @pytest.fixture
 def authority(db):
     return AuthorityFactory(code="901", name="Northmoor")

@@ -193,6 +193,7 @@ def seed_demo_authority() -> DemoSummary:
     users = _seed_users(authority, schools, trusts, networks)
     _seed_visits(authority, schools)
     _seed_allocations(authority)
+    _seed_documents(authority)
     seed_network_support(authority)
     _seed_interventions(authority)
     return DemoSummary(authority=authority, schools=School.objects.filter(authority=authority).count(), users=users)
@@ -536,3 +537,35 @@ def _seed_interventions(authority: Authority) -> None:
         reason="Substantial support: the round table keeps the support on track against the raising attainment plan.",
         chair=officer, first_meeting_at=at(date(2026, 12, 8), 9, 0), venue="At the school",
     )
+
+
+def _seed_documents(authority: Authority) -> None:
+    """Board pre-reads for the three schools most at risk (inadequate first, then requires
+    improvement): a self-evaluation PDF and an improvement plan in Word, uploaded by the
+    monitoring officer through the documents service. Skips any kind a school already has."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from improvement.documents import demo_files
+    from improvement.documents import services as document_services
+    from improvement.documents.models import DocumentKind, SchoolDocument
+
+    officer = User.objects.get(email=f"officer@{DEMO_EMAIL_DOMAIN}")
+    outcomes = dict(frameworks.OUTCOME_CHOICES)
+    at_risk = [
+        school
+        for outcome in ("inadequate", "requires_improvement")
+        for school in School.objects.filter(authority=authority, status=Status.OPEN, latest_outcome=outcome)
+        .order_by("urn")
+    ][:3]
+    for school in at_risk:
+        files = [
+            (DocumentKind.SELF_EVALUATION, "Self-evaluation, autumn 2026", "self-evaluation-autumn-2026.pdf",
+             lambda school=school: demo_files.self_evaluation_pdf(school.name, outcomes[school.latest_outcome])),
+            (DocumentKind.IMPROVEMENT_PLAN, "School improvement plan 2026/27", "school-improvement-plan-2026-27.docx",
+             lambda school=school: demo_files.improvement_plan_docx(school.name)),
+        ]
+        for kind, title, filename, build in files:
+            if SchoolDocument.objects.filter(school=school, kind=kind).exists():
+                continue
+            document_services.upload_document(actor=officer, school=school, kind=kind, title=title,
+                                               uploaded_file=SimpleUploadedFile(filename, build()))

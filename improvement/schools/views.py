@@ -95,6 +95,7 @@ def school_detail(request: HttpRequest, urn: str) -> HttpResponse:
             "can_edit": request.user.has_perm("schools.change_school", school),
             "can_edit_inspections": request.user.has_perm("inspections.change_inspections", school),
             "can_edit_measures": request.user.has_perm("schools.change_measures", school),
+            "can_view_documents": request.user.has_perm("documents.view_documents", school),
             "can_view_support": request.user.has_perm("interventions.view_school_support", school),
         },
     )
