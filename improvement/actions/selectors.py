@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from improvement.accounts.roles import Role
@@ -14,8 +14,8 @@ def school_actions(*, user, school) -> list[Action]:
     actions = list(
         Action.objects.visible_to(user)
         .filter(school=school)
-        .select_related("source_visit")
-        .prefetch_related(Prefetch("progress", queryset=ActionProgress.objects.select_related("visit")))
+        .select_related("source_visit", "source_meeting")
+        .prefetch_related(Prefetch("progress", queryset=ActionProgress.objects.select_related("visit", "meeting")))
         .order_by("status", "due_date", "pk")
     )
     today = timezone.localdate()
@@ -26,10 +26,14 @@ def school_actions(*, user, school) -> list[Action]:
 
 
 def overdue_actions(*, user) -> QuerySet[Action]:
-    """Open actions past their due date: an officer's own visits; a senior adviser's whole authority."""
+    """Open actions past their due date: for an officer, those agreed at their own visits or at
+    meetings of boards they sit on; for a senior adviser, the whole authority's."""
     queryset = Action.objects.visible_to(user).filter(
         status__in=OPEN_STATUSES, due_date__lt=timezone.localdate()
     )
     if user.role != Role.SENIOR_ADVISER:
-        queryset = queryset.filter(source_visit__officers=user)
-    return queryset.select_related("school", "source_visit").order_by("due_date", "pk").distinct()
+        queryset = queryset.filter(
+            Q(source_visit__officers=user)
+            | Q(source_meeting__process__members__user=user, source_meeting__process__members__left_at__isnull=True)
+        )
+    return queryset.select_related("school", "source_visit", "source_meeting").order_by("due_date", "pk").distinct()

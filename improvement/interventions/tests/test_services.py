@@ -334,3 +334,18 @@ def test_recording_an_inspection_in_the_history_closes_the_progress_check_in(adv
                                 "leadership_and_management": "good", "safeguarding": "effective"})
     pci.refresh_from_db()
     assert (pci.status, pci.closed_how) == (ProcessStatus.CLOSED, "inspection")
+
+
+def test_overdue_actions_agreed_at_a_board_reach_its_officer_members(adviser, head, school, personas):
+    from improvement.actions.selectors import overdue_actions
+
+    officer = personas["monitoring_officer"]
+    meeting = held_meeting(adviser, school)
+    services.add_board_member(actor=adviser, process=meeting.process, role=BoardRole.MONITORING_OFFICER, user=officer)
+    _save(adviser, meeting, agreed_actions=[{"text": "Governors visit reading lessons", "by_when": "01/09/2026"}])
+    services.record_outcome(actor=adviser, meeting=meeting, outcome="next_term", confident_good="no",
+                            next_starts_at=at(TODAY + datetime.timedelta(days=60)), next_venue="School")
+    _through_accuracy_check(adviser, head, meeting)
+    services.take_step(actor=adviser, meeting=meeting, step_name="finalise")
+    assert [a.text for a in overdue_actions(user=officer)] == ["Governors visit reading lessons"]
+    assert list(overdue_actions(user=personas["network_lead"])) == []
