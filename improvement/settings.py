@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "improvement.documents",
     "improvement.interventions",
     "improvement.networks",
+    "improvement.ofsted_events",
 ]
 
 MIDDLEWARE = [

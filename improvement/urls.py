@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("improvement.interventions.urls")),
     path("planning/", include("improvement.planning.urls")),
     path("networks/", include("improvement.networks.urls")),
+    path("", include("improvement.ofsted_events.urls")),
     path("", include("improvement.documents.urls")),
 ]
 

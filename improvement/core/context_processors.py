@@ -18,6 +18,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Networks", "networks:list", "networks.view_networks"),
     ("Good practice", "visits:good_practice", "visits.view_good_practice"),
     ("Concerns", "concerns:queue", "concerns.view_concern_queue"),
+    ("Calibration", "ofsted_events:calibration", "ofsted_events.view_calibration"),
     ("Imports", "imports:list", "imports.view_import_log"),
     ("Policy packs", "decisions:packs", "decisions.change_policy_packs"),
 ]
