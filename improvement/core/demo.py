@@ -196,6 +196,7 @@ def seed_demo_authority() -> DemoSummary:
     _seed_documents(authority)
     seed_network_support(authority)
     _seed_interventions(authority)
+    _seed_ofsted_events(authority)
     return DemoSummary(authority=authority, schools=School.objects.filter(authority=authority).count(), users=users)
 
 
@@ -569,3 +570,135 @@ def _seed_documents(authority: Authority) -> None:
                 continue
             document_services.upload_document(actor=officer, school=school, kind=kind, title=title,
                                                uploaded_file=SimpleUploadedFile(filename, build()))
+
+
+def _seed_ofsted_events(authority: Authority) -> None:
+    """Ofsted inspection events through the services: for two schools, a notification of this
+    autumn's inspection and its feedback form (a couple of grades differing, so provisional
+    inspections appear in their histories); and feedback forms for earlier published
+    inspections, so the calibration page has something to show (one of them a 2012 framework
+    requires improvement inspection, with the HMI visit that followed). Once only.
+
+    The two schools are good or better, so their new inspection never moves a school into or
+    out of the at-risk lists the other demo data is chosen from."""
+    from django.utils import timezone
+
+    from improvement.ofsted_events import services as ofsted
+    from improvement.ofsted_events.deadlines import inspection_last_day
+    from improvement.ofsted_events.models import InspectionFeedback, OfstedNotification
+    from improvement.policy.calendar import add_working_days
+
+    if InspectionFeedback.objects.filter(school__authority=authority).exists():
+        return
+    adviser = User.objects.get(email=f"senior.adviser@{DEMO_EMAIL_DOMAIN}")
+    officer = User.objects.get(email=f"officer@{DEMO_EMAIL_DOMAIN}")
+    head_school = User.objects.get(email=f"head@{DEMO_EMAIL_DOMAIN}").school
+
+    def at(day: date, hour: int, minute: int = 0):
+        return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+    era = frameworks.get_era("report-card-2025")
+    recent = [
+        # (inspection day, the school's grades where they differ from Ofsted's, with why)
+        (date(2026, 11, 3), {"achievement": ("strong_standard", "expected_standard",
+                                             "The school's own assessment of reading in Year 2 was more generous "
+                                             "than the inspectors found."),
+                             "attendance_and_behaviour": ("expected_standard", "needs_attention",
+                                                          "Persistent absence of disadvantaged pupils was higher "
+                                                          "than the school's figures showed.")}),
+        (date(2026, 11, 17), {"inclusion": ("expected_standard", "strong_standard",
+                                            "The school undersold its SEND provision; inspectors saw strong "
+                                            "adaptive teaching."),
+                              "leadership_and_governance": ("strong_standard", "expected_standard",
+                                                            "Governors' challenge is not yet recorded well enough.")}),
+    ]
+    recorded = []
+    candidates = (School.objects.filter(authority=authority, status=Status.OPEN, phase=Phase.PRIMARY,
+                                        latest_outcome__in=["outstanding", "good"])
+                  .exclude(pk=head_school.pk).order_by("urn"))
+    for school, (day, differing) in zip(candidates, recent, strict=False):
+        notification = ofsted.log_notification(actor=officer, school=school, details=ofsted.NotificationDetails(
+            called_at=at(day - timedelta(days=1), 12, 20), inspection_type=frameworks.FULL, inspection_starts_on=day,
+            lead_inspector="His Majesty's Inspector (demo)", told_by="Headteacher",
+            told_la_at=at(day - timedelta(days=1), 12, 45)))
+        grades = []
+        for area in era.areas:
+            if area.optional:
+                continue
+            ofsted_grade = "met" if area.key == "safeguarding" else "expected_standard"
+            mine, ofsted_grade, why = differing.get(area.key, (ofsted_grade, ofsted_grade, ""))
+            grades.append(ofsted.GradeEntry(area.key, mine, ofsted_grade, why))
+        OfstedNotification.objects.filter(pk=notification.pk).update(
+            logged_at=notification.told_la_at + timedelta(minutes=10))
+        details = ofsted.FeedbackDetails(
+            era=era.key, inspection_date=day, lead_inspector=notification.lead_inspector, grades=grades,
+            main_findings="Pupils are safe and happy; the curriculum is well planned. Reading in Key Stage 1 is "
+                          "not yet consistently strong.",
+            improvements="Make sure the weakest readers catch up quickly; sharpen governors' oversight of "
+                         "attendance.")
+        recorded.append(ofsted.record_feedback(actor=officer, school=school, notification=notification,
+                                               details=details))
+
+    # Earlier published inspections, with the feedback the LA recorded at the time.
+    picked: list[Inspection] = []
+    for era_key, count in (("s5-2012", 3), ("eif-2019", 4), ("report-card-2025", 2)):
+        # Requires improvement sorts first, so the 2012 framework's monitoring shows.
+        inspections = (Inspection.objects.filter(school__authority=authority, school__status=Status.OPEN,
+                                                 era=era_key, inspection_type=frameworks.FULL, is_provisional=False)
+                       .select_related("school")
+                       .order_by("-judgements__overall_effectiveness", "school__urn", "start_date"))
+        taken = 0
+        for inspection in inspections:
+            if taken < count and all(p.school_id != inspection.school_id for p in picked):
+                picked.append(inspection)
+                taken += 1
+    head_latest = (Inspection.objects.filter(school=head_school, inspection_type=frameworks.FULL)
+                   .order_by("-start_date").first())
+    if head_latest is not None and head_latest not in picked:
+        picked.append(head_latest)  # so the demo headteacher can read a published form
+    for n, inspection in enumerate(picked):
+        era = frameworks.get_era(inspection.era)
+        grades = []
+        for m, area in enumerate(era.areas):
+            theirs = inspection.judgements.get(area.key, "")
+            grade = area.scale.grade(theirs)
+            if grade is None:
+                continue
+            shift = -1 if (n + m) % 4 == 0 else 1 if (n + m) % 7 == 3 else 0  # -1: the school rated itself higher
+            if area.key == "safeguarding":
+                shift = 0
+            mine = next((g.key for g in area.scale.grades if g.rank == grade.rank + shift), theirs)
+            why = "" if mine == theirs else (
+                "The school's self-evaluation was more generous than the evidence inspectors saw."
+                if shift < 0 else "The school was more cautious than the inspectors.")
+            grades.append(ofsted.GradeEntry(area.key, mine, theirs, why))
+        recorded.append(ofsted.record_feedback(actor=adviser, school=inspection.school, details=ofsted.FeedbackDetails(
+            era=era.key, inspection_date=inspection.start_date, lead_inspector="Lead inspector (demo)",
+            grades=grades, category_of_concern=inspection.category_of_concern,
+            main_findings="Recorded at the feedback meeting at the end of the inspection.")))
+        ri_leadership = inspection.judgements.get("leadership_and_management") == "requires_improvement"
+        if era.key == "s5-2012" and inspection.judgements.get("overall_effectiveness") == "requires_improvement" \
+                and ri_leadership:
+            ofsted.record_monitoring_feedback(actor=adviser, school=inspection.school, details=ofsted.MonitoringDetails(
+                visit_date=_hmi_visit_day(inspection.start_date), context="below_good",
+                lead_inspector="His Majesty's Inspector (demo)", days=Decimal("1"), lessons_observed=5,
+                overall_progress="effective_action",
+                key_issues=[ofsted.KeyIssueEntry(1, "Improve the quality of teaching in mathematics", 3),
+                            ofsted.KeyIssueEntry(2, "Strengthen governors' challenge to leaders", 2)]))
+    # Each form sent in the day after the inspection ended, within the handbook's two days.
+    for feedback in recorded:
+        sent = add_working_days(inspection_last_day(feedback.inspection_date, frameworks.FULL), 1)
+        InspectionFeedback.objects.filter(pk=feedback.pk).update(recorded_at=at(sent, 16))
+    if picked:
+        ofsted.record_subject_feedback(actor=adviser, school=picked[0].school, details=ofsted.SubjectDetails(
+            inspection_date=date(2026, 6, 9), lead_inspector="His Majesty's Inspector (demo)", focus="Geography",
+            outcomes="Pupils know more about places and use maps well; fieldwork is planned in every year.",
+            hmi_judgement=2))
+
+
+def _hmi_visit_day(inspection_start: date) -> date:
+    """A weekday five weeks after an inspection (inside the 2012 pack's HMI window)."""
+    day = inspection_start + timedelta(weeks=5)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
