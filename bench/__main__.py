@@ -22,6 +22,7 @@ SECTIONS = [
     "records",
     "policy",
     "planning",
+    "boardpack",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
