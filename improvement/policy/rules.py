@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any, NamedTuple
 
 from improvement.policy.calendar import (
@@ -467,10 +468,9 @@ class Rule:
         return [r for r in self.reasons(env, outcome, parts) if r is not outcome.own_reason]
 
     def cannot_decide(self, env: PackEnv, outcome: Outcome, parts: Sequence[Part]) -> Decision:
-        def reasons() -> list[RawReason]:
-            return self.explain(env, outcome, parts) or self.reasons(env, outcome, parts)
-
-        return self.decision(env, CANNOT_DECIDE, None, reasons, _missing(parts))
+        return self.decision(env, CANNOT_DECIDE, None,
+                             partial(_explain_undecided, self, env, outcome, parts),
+                             _missing(parts))
 
     def select(self, ctx: Context, env: PackEnv) -> Outcome | Decision:
         """The first case whose condition holds (or otherwise), or a cannot-decide Decision."""
@@ -487,37 +487,57 @@ class Rule:
                 parts: Sequence[Part] | None = None) -> Decision:
         """The Decision for a chosen outcome, computing its window and inclusions. Without
         `parts`, the outcome's condition is explained when the reasons are read."""
-        if outcome.window is None and outcome.include is None and outcome.status != NO_RULE:
-            # The common case, with one reason writer and no intermediate lists.
-            if parts is None:
-                def reasons() -> list[RawReason]:
-                    return self.reasons(env, outcome, parts_of(outcome, ctx))
-            else:
-                def reasons() -> list[RawReason]:
-                    return self.reasons(env, outcome, parts)
-            return Decision(self.key, self.label, env.pack_id, DECIDED, outcome.value, reasons,
-                            (), env.pack_status)
-        if parts is None:
-            def explain(extra: Sequence[str] = ()) -> list[RawReason]:
-                return self.reasons(env, outcome, parts_of(outcome, ctx), extra)
-        else:
-            def explain(extra: Sequence[str] = ()) -> list[RawReason]:
-                return self.reasons(env, outcome, parts, extra)
         if outcome.status == NO_RULE:
-            return self.decision(env, NO_RULE, None, explain)
+            return self.decision(env, NO_RULE, None,
+                                 partial(_explain_outcome, self, env, outcome, ctx, parts))
         value = outcome.value
-        extra = []
+        extra: tuple[str, ...] = ()
         if outcome.window is not None:
             window, note, missing = outcome.window.window(ctx, env.calendar)
             if window is None:
-                return self.decision(env, CANNOT_DECIDE, None, lambda: explain([note]), missing)
+                return self.decision(env, CANNOT_DECIDE, None, partial(
+                    _explain_outcome, self, env, outcome, ctx, parts, (note,)), missing)
             value = {**(value or {}), **window}
-            extra.append(note)
+            extra = (note,)
         if outcome.include is not None:
             included = env.earlier.get(outcome.include)
             value = {**(value or {}), outcome.include.rsplit(".", 1)[-1]:
                      included.value if included else None}
-        return self.decision(env, DECIDED, value, lambda: explain(extra))
+        return Decision(self.key, self.label, env.pack_id, DECIDED, value,
+                        partial(_explain_outcome, self, env, outcome, ctx, parts, extra), (),
+                        env.pack_status)
+
+
+# Reasons are written by module functions bound with functools.partial rather than by
+# closures: a closure makes its function allocate a cell for every variable it captures on
+# each call, whichever path the call takes, and resolve runs for almost every decision.
+
+
+def _explain_outcome(rule: Rule, env: PackEnv, outcome: Outcome, ctx: Context,
+                     parts: Sequence[Part] | None, extra: Sequence[str] = ()) -> list[RawReason]:
+    """A chosen outcome's reasons: its own sentence, the facts behind its condition (walked
+    again when `parts` is None) and extra sentences, such as a window's note."""
+    return rule.reasons(env, outcome, parts_of(outcome, ctx) if parts is None else parts, extra)
+
+
+def _explain_undecided(rule: Rule, env: PackEnv, outcome: Outcome,
+                       parts: Sequence[Part]) -> list[RawReason]:
+    """Why an outcome could not be decided: the facts (its own sentence only when there are
+    none, so that the decision still has a reason)."""
+    return rule.explain(env, outcome, parts) or rule.reasons(env, outcome, parts)
+
+
+def _explain_considered(rule: Rule, env: PackEnv, ctx: Context,
+                        considered: Sequence[tuple[Outcome, bool, Sequence[str]]],
+                        base: Decision | None = None) -> list[RawReason]:
+    """The reasons of a count (after those of its base) or a collect: for each outcome
+    considered, why it held (with its extra sentences) or why it did not."""
+    reasons = base.raw_reasons() if base is not None else []
+    for outcome, held, extra in considered:
+        parts = parts_of(outcome, ctx)
+        reasons.extend(rule.reasons(env, outcome, parts, extra) if held
+                       else rule.explain(env, outcome, parts))
+    return reasons
 
 
 def _select(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
@@ -539,7 +559,7 @@ def _count(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
     total = base.value
     missing: list[str] = []
     # (addition, whether it was added, extra sentences), explained when reasons are read.
-    considered: list[tuple[Outcome, bool, list[str]]] = []
+    considered: list[tuple[Outcome, bool, Sequence[str]]] = []
     for addition in rule.additions:
         value = addition.test(ctx)
         if value is OUT_OF_SCOPE:
@@ -548,7 +568,7 @@ def _count(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
             # Why nothing was added is part of the explanation ("no second visit because").
             if value is None:
                 missing.extend(_missing(parts_of(addition, ctx)))
-            considered.append((addition, False, []))
+            considered.append((addition, False, ()))
             continue
         amount = addition.add
         extra = []
@@ -562,14 +582,7 @@ def _count(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
         total += amount
         considered.append((addition, True, extra))
 
-    def explain() -> list[RawReason]:
-        reasons = base.raw_reasons()
-        for addition, added, extra in considered:
-            parts = parts_of(addition, ctx)
-            reasons.extend(rule.reasons(env, addition, parts, extra) if added
-                           else rule.explain(env, addition, parts))
-        return reasons
-
+    explain = partial(_explain_considered, rule, env, ctx, considered, base)
     if missing:
         return rule.decision(env, CANNOT_DECIDE, None, explain, missing)
     return rule.decision(env, DECIDED, total, explain)
@@ -577,7 +590,7 @@ def _count(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
 
 def _collect(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
     matched: list[Any] = []
-    considered: list[tuple[Outcome, bool]] = []
+    considered: list[tuple[Outcome, bool, Sequence[str]]] = []
     missing: list[str] = []
     for item in rule.items:
         value = item.test(ctx)
@@ -587,16 +600,9 @@ def _collect(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
             matched.append(item.value)
         else:
             missing.extend(_missing(parts_of(item, ctx)))
-        considered.append((item, bool(value)))
+        considered.append((item, bool(value), ()))
 
-    def explain() -> list[RawReason]:
-        reasons: list[RawReason] = []
-        for item, held in considered:
-            parts = parts_of(item, ctx)
-            reasons.extend(rule.reasons(env, item, parts) if held
-                           else rule.explain(env, item, parts))
-        return reasons
-
+    explain = partial(_explain_considered, rule, env, ctx, considered)
     if missing:
         # The value lists what is known to hold; the rest could not be checked.
         return rule.decision(env, CANNOT_DECIDE, matched, explain, missing)
@@ -634,18 +640,22 @@ def _schedule(rule: Rule, ctx: Context, env: PackEnv) -> Decision:
         if applies is None or note:
             explained.append((item, applies is None, note))
         entries.append(entry)
-
-    def explain() -> list[RawReason]:
-        reasons = rule.reasons(env, gate, parts_of(gate, ctx))
-        for item, undecided, note in explained:
-            if undecided:
-                reasons.extend(rule.reasons(env, item, parts_of(item, ctx)))
-            if note:
-                reasons.append((note, item.rule_id, env.pack_id, item.source))
-        return reasons
-
     status = CANNOT_DECIDE if missing else DECIDED
-    return rule.decision(env, status, entries, explain, missing)
+    return rule.decision(env, status, entries,
+                         partial(_explain_schedule, rule, env, ctx, gate, explained), missing)
+
+
+def _explain_schedule(rule: Rule, env: PackEnv, ctx: Context, gate: Outcome,
+                      explained: Sequence[tuple[Outcome, bool, str]]) -> list[RawReason]:
+    """A schedule's reasons: why it applies, then for each item that may not apply, why,
+    and the notes of its window."""
+    reasons = rule.reasons(env, gate, parts_of(gate, ctx))
+    for item, undecided, note in explained:
+        if undecided:
+            reasons.extend(rule.reasons(env, item, parts_of(item, ctx)))
+        if note:
+            reasons.append((note, item.rule_id, env.pack_id, item.source))
+    return reasons
 
 
 _KINDS: dict[str, Callable[[Rule, Context, PackEnv], Decision]] = {
