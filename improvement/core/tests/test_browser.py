@@ -407,6 +407,7 @@ def test_board_journey_has_no_serious_axe_violations(
         assert_accessible(page, "the minutes form")
         page.get_by_label("SIB background").fill("Entered after the inspection.")
         page.get_by_role("button", name="Save", exact=True).click()
+        page.get_by_text("Saved at").first.wait_for()
         assert Meeting.objects.get().content["background"] == "Entered after the inspection."
 
         page.goto(f"{live_server.url}/meetings/{meeting.pk}/outcome/")
