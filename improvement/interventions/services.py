@@ -164,17 +164,23 @@ def open_process(
     chair: User,
     first_meeting_at: datetime,
     venue: str,
-    follows: Process | None = None,
 ) -> Process:
     """Open a process with its default board and its first meeting scheduled."""
     _same_authority_staff(actor, school, OPENERS[ProcessKind(kind)])
+    if opened_on > timezone.localdate():
+        raise ValidationError({"opened_on": "The date the process began must be today or in the past."})
+    return _open(actor=actor, school=school, kind=kind, opened_on=opened_on, reason=reason, chair=chair,
+                 first_meeting_at=first_meeting_at, venue=venue)
+
+
+def _open(*, actor: User, school: School, kind: str, opened_on: date, reason: str, chair: User,
+          first_meeting_at: datetime, venue: str, follows: Process | None = None) -> Process:
+    """Open a process: the checks every opening needs, whoever may open it."""
     reason = _required(reason, "Give the reason the process is being started.", "reason")
     venue = _required(venue, "Enter where the first meeting will take place.", "venue")
     if not school.is_open:
         raise ValidationError("This school is closed: a process cannot be opened for it.")
-    if opened_on > timezone.localdate():
-        raise ValidationError({"opened_on": "The date the process began must be today or in the past."})
-    if chair.authority_id != actor.authority_id or chair.role not in LA_STAFF_ROLES or not chair.is_active:
+    if chair.authority_id != school.authority_id or chair.role not in LA_STAFF_ROLES or not chair.is_active:
         raise ValidationError({"chair": "The chair must be an active member of the authority's staff."})
     if timezone.localtime(first_meeting_at).date() < opened_on:
         raise ValidationError({"first_meeting_at": "The first meeting cannot be before the process began."})
@@ -567,9 +573,10 @@ def record_outcome(*, actor: User, meeting: Meeting, outcome: str, confident_goo
         exit_reason = f"Exit agreed at the exit meeting on {_date(timezone.localtime(meeting.starts_at).date())}."
         _close(process, actor, how=ClosedHow.EXITED, reason=exit_reason,
                on=timezone.localtime(meeting.starts_at).date())
-        pci = open_process(
-            actor=actor if actor.role in OPENERS[ProcessKind.PCI] else process.opened_by,
-            school=process.school, kind=ProcessKind.PCI, opened_on=timezone.localtime(meeting.starts_at).date(),
+        # The board's exit decision opens the PCI, whoever of the board's managers records it.
+        pci = _open(
+            actor=actor, school=process.school, kind=ProcessKind.PCI,
+            opened_on=timezone.localtime(meeting.starts_at).date(),
             reason=f"The school exited the School Improvement Board process. {exit_reason}",
             chair=process.chair, first_meeting_at=next_starts_at, venue=next_venue, follows=process,
         )

@@ -286,10 +286,15 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _save_from_form(request, meeting, form)
-        except StaleRecord:
-            messages.error(request, "These minutes were changed by someone else since you opened them. "
-                                    "Your text is below: copy what you need, then reload the page.")
-            return render(request, "interventions/minutes_edit.html", _edit_context(request, meeting, form), status=409)
+        except StaleRecord as exc:
+            # Keep what they typed, now against the saved version: saving again is an explicit
+            # choice to replace the other change, which the meeting page shows meanwhile.
+            data = request.POST.copy()
+            data["version"] = str(exc.current.version)
+            form = _minutes_form(exc.current, data)
+            form.is_valid()
+            context = {**_edit_context(request, exc.current, form), "conflict": True}
+            return render(request, "interventions/minutes_edit.html", context, status=409)
         except services.RecordLocked as exc:
             messages.error(request, str(exc))
             return redirect(meeting)

@@ -117,6 +117,13 @@ def test_the_minutes_form_saves_and_a_stale_form_is_not_silently_applied(client_
     response = client.post(url, {"version": version, "background": "From an old tab"})
     assert response.status_code == 409
     assert Meeting.objects.get(pk=meeting.pk).content["background"] == "First"
+    page = response.content.decode()
+    assert "changed by someone else" in page and "From an old tab" in page
+    # Saving the kept text again is the explicit choice to replace the other change.
+    current = Meeting.objects.get(pk=meeting.pk).version
+    assert f'value="{current}"' in page
+    assert client.post(url, {"version": current, "background": "From an old tab"}).status_code == 302
+    assert Meeting.objects.get(pk=meeting.pk).content["background"] == "From an old tab"
 
 
 def _populate(chair, schools):
