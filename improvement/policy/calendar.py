@@ -119,6 +119,7 @@ def add_working_days(day: date, count: int) -> date:
     return current
 
 
+@lru_cache(maxsize=4096)  # asked per school for as-of dates and start dates, both few
 def add_months(day: date, months: int) -> date:
     """Same day of the month `months` later, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
     index = day.year * 12 + day.month - 1 + months
