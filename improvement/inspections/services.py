@@ -27,8 +27,8 @@ def inspection_save(
     instance: Inspection | None = None,
     reason: str = "Entered by LA administrator",
 ) -> Inspection:
-    is_new = instance is None
     inspection = instance or Inspection(school=school)
+    is_new = inspection._state.adding
     inspection.era = era
     inspection.inspection_type = inspection_type
     inspection.start_date = start_date

@@ -37,8 +37,8 @@ from django.utils import timezone
 from improvement.accounts.models import User
 from improvement.accounts.roles import LA_STAFF_ROLES, Role
 from improvement.actions.models import ActionProgress
+from improvement.interventions import selectors
 from improvement.interventions.models import (
-    BoardMember,
     BoardPack,
     BoardRole,
     Meeting,
@@ -48,7 +48,7 @@ from improvement.interventions.models import (
     ProcessStatus,
 )
 from improvement.interventions.presenters import minutes_view
-from improvement.interventions.services import _link_sentence, _notify, board_users, can_manage
+from improvement.interventions.services import board_users, can_manage, link_sentence, notify
 from improvement.visits import exports
 from improvement.visits.models import LOCKED_STATUSES, Visit
 
@@ -133,10 +133,6 @@ def _earlier(meeting: Meeting, statuses) -> tuple[Meeting | None, Meeting | None
     return with_minutes, latest_held
 
 
-def _board_names(process: Process) -> list[str]:
-    return [str(m) for m in BoardMember.objects.filter(process=process, left_at__isnull=True).select_related("user")]
-
-
 def _reviews_at(meeting: Meeting) -> list[dict[str, str]]:
     """The minutes' "progress against agreed actions": the reviews recorded at that meeting."""
     rows = []
@@ -163,7 +159,7 @@ def _minutes_part(meeting: Meeting, minutes: Meeting | None, latest_held: Meetin
             note=(f"The minutes of the meeting on {_day(_meeting_day(latest_held))} are not finalised yet "
                   f"({latest_held.get_status_display().lower()})."),
         )
-    view = minutes_view(meeting=minutes, role=role, board=_board_names(minutes.process),
+    view = minutes_view(meeting=minutes, role=role, board=selectors.board_names(selectors.board(minutes.process)),
                         carried_forward=_reviews_at(minutes))
     note = ""
     if latest_held is not None and latest_held.pk != minutes.pk:
@@ -363,7 +359,7 @@ def compose(meeting: Meeting, *, role: str = Role.SENIOR_ADVISER.value) -> tuple
     minutes, latest_held = _earlier(meeting, MINUTES_STATUSES)
     parts = [_minutes_part(meeting, minutes, latest_held, role), *_visit_parts(meeting, latest_held, role),
              *_document_parts(meeting)]
-    board = _board_names(meeting.process)
+    board = selectors.board_names(selectors.board(meeting.process))
     body_pages = sum(part.pages for part in parts)
 
     # The contents page's own length decides every first page: draw it until it agrees.
@@ -441,8 +437,8 @@ def send_board_pack(*, actor: User | None, meeting: Meeting, link: str = "") -> 
     subject = f"Board pack: {meeting.get_kind_display()}, {school}, {start:%-d %B %Y}"
     body = (f"The pre-read pack for the meeting at {school} ({meeting.get_kind_display()}) on "
             f"{start:%A %-d %B %Y} at {start:%H:%M} ({meeting.venue}) is ready: {pages} pages. "
-            f"{_link_sentence(link)}")
-    transaction.on_commit(lambda: _notify(users, subject, body))
+            f"{link_sentence(link)}")
+    transaction.on_commit(lambda: notify(users, subject, body))
     return pack
 
 

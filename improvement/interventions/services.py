@@ -67,7 +67,7 @@ def _required(value: str, message: str, field: str | None = None) -> str:
     return value
 
 
-def _notify(users: list[User], subject: str, body: str) -> None:
+def notify(users: list[User], subject: str, body: str) -> None:
     messages = [
         EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[u.email])
         for u in users if u.email and u.is_active
@@ -76,7 +76,7 @@ def _notify(users: list[User], subject: str, body: str) -> None:
         get_connection().send_messages(messages)
 
 
-def _link_sentence(link: str) -> str:
+def link_sentence(link: str) -> str:
     return f"Sign in to School Improvement Monitor to read it{': ' + link if link else '.'}"
 
 
@@ -505,18 +505,18 @@ def _after_step(meeting: Meeting, step: lifecycle.Step, actor: User, link: str) 
     what = f"the minutes of the {meeting.get_kind_display().lower()} at {school.name} on {_date(timezone.localtime(meeting.starts_at).date())}"
     if step.name == "send":
         users = list(User.objects.filter(school=school, role=Role.HEADTEACHER, is_active=True))
-        body = f"Please check {what} for accuracy. {_link_sentence(link)}"
+        body = f"Please check {what} for accuracy. {link_sentence(link)}"
     elif step.name in ("confirm_accurate", "comment"):
         users = [meeting.process.chair]
         verdict = "confirmed as accurate" if step.name == "confirm_accurate" else "sent comments on"
-        body = f"{actor} has {verdict} {what}. {_link_sentence(link)}"
+        body = f"{actor} has {verdict} {what}. {link_sentence(link)}"
     elif step.name == "share":
         users = [u for u in board_users(meeting.process) if u.pk != actor.pk]
-        body = f"{what[0].upper()}{what[1:]} have been finalised and shared with the board. {_link_sentence(link)}"
+        body = f"{what[0].upper()}{what[1:]} have been finalised and shared with the board. {link_sentence(link)}"
     else:
         return
     subject = f"{meeting.get_kind_display()}: {school.name}, {lifecycle.STATUS_LABELS[step.target].lower()}"
-    transaction.on_commit(lambda: _notify(users, subject, body))
+    transaction.on_commit(lambda: notify(users, subject, body))
 
 
 @transaction.atomic

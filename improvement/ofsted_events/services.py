@@ -52,16 +52,15 @@ MAX_DAYS_FROM_CALL_TO_START = 28
 
 
 def inspection_recorded(*, actor: User, school: School, inspection: Inspection) -> None:
-    """The single place where follow-on effects of a newly recorded inspection hang.
+    """The single place where follow-on effects of a feedback form's new inspection hang.
 
     `record_feedback` calls it once, inside its transaction, when a feedback form adds a new
     (provisional) inspection to the school's history; not when the form is edited, when it is
     linked to an inspection already in the history, nor when publication is confirmed. What
     hangs here runs in the same transaction: if it raises, nothing of the form is saved.
 
-    It does nothing yet. The interventions app will close a Progress Check-In that the
-    inspection ends from here, through
-    `improvement.interventions.services.close_on_inspection(actor=, school=, inspection=)`.
+    Nothing hangs here today: closing the school's Progress Check-In, which every new inspection
+    does however it is entered, happens in `inspections.services.inspection_save`.
     """
     return None
 

@@ -349,3 +349,17 @@ def test_overdue_actions_agreed_at_a_board_reach_its_officer_members(adviser, he
     services.take_step(actor=adviser, meeting=meeting, step_name="finalise")
     assert [a.text for a in overdue_actions(user=officer)] == ["Governors visit reading lessons"]
     assert list(overdue_actions(user=personas["network_lead"])) == []
+
+
+def test_a_feedback_form_adding_a_provisional_inspection_closes_the_progress_check_in(adviser, school):
+    from improvement.inspections.models import Inspection
+    from improvement.inspections.services import inspection_save
+
+    pci = open_sib(adviser, school, kind=ProcessKind.PCI, opened_on=datetime.date(2024, 5, 1))
+    # The feedback form hands inspection_save a new, unsaved provisional inspection.
+    inspection_save(actor=adviser, school=school, era="eif-2019", inspection_type="full",
+                    start_date=datetime.date(2024, 6, 4), publication_date=None,
+                    judgements={"overall_effectiveness": "good"},
+                    instance=Inspection(school=school, is_provisional=True, source="Inspection feedback form"))
+    pci.refresh_from_db()
+    assert pci.closed_how == "inspection"
