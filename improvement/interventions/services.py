@@ -535,7 +535,11 @@ def save_minutes(*, actor: User, meeting: Meeting, content: dict[str, Any], expe
         updates["action_reviews"] = scrub_nul(action_reviews)
     changed = Meeting.objects.filter(pk=meeting.pk, version=expected_version).update(**updates)
     current = Meeting.objects.get(pk=meeting.pk)
-    if not changed:
+    # A stale save of exactly what is stored (the Save button racing its own autosave) loses
+    # nothing, so it is not a conflict.
+    same = current.content == updates["content"] and (
+        action_reviews is None or current.action_reviews == updates["action_reviews"])
+    if not changed and not same:
         raise StaleRecord(current)
     return current
 

@@ -147,7 +147,10 @@ def _save_content(*, actor, visit: Visit, content: dict[str, Any], action_review
     # One conditional UPDATE: two saves from the same version can never both succeed.
     changed = VisitRecord.objects.filter(visit=visit, version=expected_version).update(**updates)
     record = VisitRecord.objects.get(visit=visit)
-    if not changed:
+    # A stale save of exactly what is stored (the Save button racing its own autosave) loses
+    # nothing, so it is not a conflict.
+    same = record.content == content and (action_reviews is None or record.action_reviews == action_reviews)
+    if not changed and not same:
         raise StaleRecord(record)
     return record
 

@@ -363,3 +363,16 @@ def test_a_feedback_form_adding_a_provisional_inspection_closes_the_progress_che
                     instance=Inspection(school=school, is_provisional=True, source="Inspection feedback form"))
     pci.refresh_from_db()
     assert pci.closed_how == "inspection"
+
+
+def test_a_stale_save_of_what_is_already_stored_is_not_a_conflict(adviser, school):
+    meeting = held_meeting(adviser, school)
+    version = Meeting.objects.get(pk=meeting.pk).version
+    content = {**Meeting.objects.get(pk=meeting.pk).content, "background": "Same words"}
+    services.save_minutes(actor=adviser, meeting=meeting, content=content, expected_version=version)
+    # The Save button posts the same words with the version its page had (autosave got there first).
+    saved = services.save_minutes(actor=adviser, meeting=meeting, content=content, expected_version=version)
+    assert saved.content["background"] == "Same words"
+    with pytest.raises(StaleRecord):
+        services.save_minutes(actor=adviser, meeting=meeting, content={**content, "background": "Other words"},
+                              expected_version=version)

@@ -124,9 +124,14 @@ def test_autosave_reports_time_and_new_version_and_refuses_stale(client_for, off
     response = client.post(url, data, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert "Saved at" in body and f'value="{data["version"] + 1}"' in body and 'hx-swap-oob="true"' in body
+    # The same words again from the old version (Save racing its own autosave) lose nothing.
+    response = client.post(url, data, HTTP_HX_REQUEST="true")
+    assert "Saved at" in response.content.decode()
+    data["achievement"] = "typed differently in another tab"
     response = client.post(url, data, HTTP_HX_REQUEST="true")
     assert "Not saved" in response.content.decode()
     assert VisitRecord.objects.get(visit=visit).version == data["version"] + 1
+    assert VisitRecord.objects.get(visit=visit).content["achievement"] == "typed"
 
 
 def test_action_without_text_is_refused_and_nothing_saved(client_for, officer, school):
