@@ -11,7 +11,9 @@ an accuracy check to the headteacher before being finalised and shared with the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+# IllegalStep is re-exported: callers catch lifecycle.IllegalStep.
+from improvement.core.workflow import IllegalStep as IllegalStep
+from improvement.core.workflow import Step, Workflow
 
 SCHEDULED = "scheduled"
 DRAFT = "draft"
@@ -37,17 +39,6 @@ STATUS_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Step:
-    name: str
-    label: str
-    sources: frozenset[str]
-    target: str
-    actor: str
-    needs_comment: bool = False
-    comment_label: str = ""
-
-
 STEPS: dict[str, Step] = {
     step.name: step
     for step in (
@@ -65,25 +56,9 @@ STEPS: dict[str, Step] = {
 }
 
 
-class IllegalStep(Exception):
-    """A step that the meeting's status does not allow, with a message people can read."""
-
-
-def check_step(name: str, current: str) -> Step:
-    step = STEPS.get(name)
-    if step is None:
-        raise IllegalStep(f"There is no step called {name!r}.")
-    if current not in step.sources:
-        allowed = " or ".join(STATUS_LABELS[s].lower() for s in sorted(step.sources))
-        raise IllegalStep(
-            f"You cannot {step.label[0].lower()}{step.label[1:]} now: the meeting is "
-            f"{STATUS_LABELS.get(current, current).lower()}, and this step needs it to be {allowed}."
-        )
-    return step
-
-
-def steps_from(current: str) -> list[Step]:
-    return [s for s in STEPS.values() if current in s.sources]
+WORKFLOW = Workflow(STEPS.values(), STATUS_LABELS, noun="the meeting")
+check_step = WORKFLOW.check
+steps_from = WORKFLOW.steps_from
 
 
 # The meeting page's task list: each task and the statuses by which it is done.

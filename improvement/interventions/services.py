@@ -38,7 +38,7 @@ from improvement.policy import frameworks, record_templates
 from improvement.policy import meetings as series
 from improvement.policy.record_templates import FieldKind, RecordTemplate
 from improvement.schools.models import School
-from improvement.visits.content import is_blank_row, row_keys
+from improvement.visits.content import filled_rows
 from improvement.visits.prefill import register_snapshot
 from improvement.visits.services import StaleRecord, scrub_nul
 from improvement.visits.writing_checks import parse_by_when
@@ -416,17 +416,9 @@ def carried_forward_actions(meeting: Meeting):
     )
 
 
-def _rows(template: RecordTemplate, content: dict[str, Any], kind: FieldKind):
-    for f in template.fields_of_kind(kind):
-        keys = row_keys(f)
-        for row in content.get(f.key) or []:
-            if isinstance(row, dict) and not is_blank_row(row, keys) and row.get("uid"):
-                yield f, row
-
-
 def _materialise_actions(*, actor: User, meeting: Meeting) -> None:
     """Agreed actions become Actions (once per row), reviewed at the next meeting or visit."""
-    for f, row in _rows(meeting.template, meeting.content, FieldKind.ACTIONS_TABLE):
+    for f, row in filled_rows(meeting.template, meeting.content, FieldKind.ACTIONS_TABLE):
         if not f.carries_forward:
             continue
         by_when = str(row.get("by_when", "")).strip()

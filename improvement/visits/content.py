@@ -84,3 +84,12 @@ def readonly_value(f: Field, snapshot_values: dict[str, str], live: dict[str, st
 
 def is_blank_row(row: dict, keys: tuple[str, ...]) -> bool:
     return not any(str(row.get(k, "") or "").strip() for k in keys)
+
+
+def filled_rows(template: RecordTemplate, content: dict[str, Any], kind: FieldKind):
+    """(field, row) for every non-blank row, with its stable id, of the template's tables of a kind."""
+    for f in template.fields_of_kind(kind):
+        keys = row_keys(f)
+        for row in content.get(f.key) or []:
+            if isinstance(row, dict) and not is_blank_row(row, keys) and row.get("uid"):
+                yield f, row

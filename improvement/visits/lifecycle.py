@@ -9,7 +9,9 @@ accurate | moderated -> finalised (locked; later changes are amendments) -> dist
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+# IllegalStep is re-exported: callers catch lifecycle.IllegalStep.
+from improvement.core.workflow import IllegalStep as IllegalStep
+from improvement.core.workflow import Step, Workflow
 
 DRAFT = "draft"
 SENT = "sent_for_accuracy_check"
@@ -23,17 +25,6 @@ DISTRIBUTED = "distributed"
 OFFICER = "officer"  # an officer who made the visit (or a senior adviser of the authority)
 HEADTEACHER = "headteacher"  # the school's headteacher
 SENIOR_ADVISER = "senior_adviser"
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    label: str  # the button
-    sources: frozenset[str]
-    target: str
-    actor: str
-    needs_comment: bool = False
-    comment_label: str = ""
 
 
 STEPS: dict[str, Step] = {
@@ -67,25 +58,9 @@ STATUS_LABELS = {
 }
 
 
-class IllegalStep(Exception):
-    """A step that the record's status does not allow, with a message people can read."""
-
-
-def check_step(name: str, current: str) -> Step:
-    step = STEPS.get(name)
-    if step is None:
-        raise IllegalStep(f"There is no step called {name!r}.")
-    if current not in step.sources:
-        allowed = " or ".join(STATUS_LABELS[s].lower() for s in sorted(step.sources))
-        raise IllegalStep(
-            f"You cannot {step.label[0].lower()}{step.label[1:]} now: the record is "
-            f"{STATUS_LABELS.get(current, current).lower()}, and this step needs it to be {allowed}."
-        )
-    return step
-
-
-def steps_from(current: str) -> list[Step]:
-    return [s for s in STEPS.values() if current in s.sources]
+WORKFLOW = Workflow(STEPS.values(), STATUS_LABELS, noun="the record")
+check_step = WORKFLOW.check
+steps_from = WORKFLOW.steps_from
 
 
 def is_unfinished(status: str) -> bool:

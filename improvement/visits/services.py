@@ -22,7 +22,7 @@ from improvement.policy import record_templates
 from improvement.policy.record_templates import FieldKind, RecordTemplate
 from improvement.schools.models import School
 from improvement.visits import lifecycle
-from improvement.visits.content import initial_content, is_blank_row, row_keys
+from improvement.visits.content import filled_rows, initial_content, is_blank_row, row_keys
 from improvement.visits.models import (
     Distribution,
     GoodPractice,
@@ -192,18 +192,10 @@ def _new_uid() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def _rows(template: RecordTemplate, content: dict[str, Any], kind: FieldKind):
-    for f in template.fields_of_kind(kind):
-        keys = row_keys(f)
-        for row in content.get(f.key) or []:
-            if isinstance(row, dict) and not is_blank_row(row, keys) and row.get("uid"):
-                yield f, row
-
-
 def _raise_concerns(*, actor, visit: Visit, template: RecordTemplate, content: dict[str, Any]) -> int:
     """Each expression of concern lands in the senior advisers' queue, once."""
     created = 0
-    for _f, row in _rows(template, content, FieldKind.CONCERN_LIST):
+    for _f, row in filled_rows(template, content, FieldKind.CONCERN_LIST):
         _, made = Concern.objects.get_or_create(
             source_visit=visit, source_item=row["uid"],
             defaults={"school": visit.school, "category": (row.get("category") or "Other")[:100],
@@ -215,7 +207,7 @@ def _raise_concerns(*, actor, visit: Visit, template: RecordTemplate, content: d
 
 def _materialise(*, actor, visit: Visit, template: RecordTemplate, content: dict[str, Any]) -> None:
     """Agreed actions and good practice become rows of their own (idempotent per row uid)."""
-    for f, row in _rows(template, content, FieldKind.ACTIONS_TABLE):
+    for f, row in filled_rows(template, content, FieldKind.ACTIONS_TABLE):
         if not f.carries_forward:
             continue
         by_when = str(row.get("by_when", "")).strip()
@@ -239,7 +231,7 @@ def _materialise(*, actor, visit: Visit, template: RecordTemplate, content: dict
             for name, value in fields.items():
                 setattr(action, name, value)
             action.save()
-    for _f, row in _rows(template, content, FieldKind.GOOD_PRACTICE_LIST):
+    for _f, row in filled_rows(template, content, FieldKind.GOOD_PRACTICE_LIST):
         GoodPractice.objects.update_or_create(
             source_visit=visit, source_item=row["uid"],
             defaults={"school": visit.school, "area": (row.get("area") or "General")[:200],
