@@ -36,6 +36,7 @@ from improvement.interventions.models import (
 from improvement.policy import calendar as academic
 from improvement.policy import frameworks, record_templates
 from improvement.policy import meetings as series
+from improvement.policy.packs import PackError, load_pack
 from improvement.policy.record_templates import FieldKind, RecordTemplate
 from improvement.schools.models import School
 from improvement.visits.content import filled_rows
@@ -536,9 +537,19 @@ def save_minutes(*, actor: User, meeting: Meeting, content: dict[str, Any], expe
     return current
 
 
+def meeting_calendar(meeting: Meeting) -> academic.AcademicCalendar:
+    """The term dates of the policy pack the meeting's template comes from (Kent's handbook
+    dates for a Round Table Meeting), else England's default half-terms."""
+    try:
+        return load_pack(meeting.template.pack).calendar
+    except PackError:
+        return academic.DEFAULT_CALENDAR
+
+
 def proposed_next_date(meeting: Meeting, outcome: str) -> date:
+    """When the next meeting should be, for an outcome: next half-term or next term."""
     step = series.next_step(meeting.kind, outcome)
-    return series.proposed_date(academic.DEFAULT_CALENDAR, timezone.localtime(meeting.starts_at).date(), step.spacing)
+    return series.proposed_date(meeting_calendar(meeting), timezone.localtime(meeting.starts_at).date(), step.spacing)
 
 
 @transaction.atomic
