@@ -11,7 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from improvement.interventions import services
-from improvement.interventions.models import Meeting, MeetingStatus, Process
+from improvement.interventions.models import (
+    BoardMember,
+    EscalationDecision,
+    Meeting,
+    MeetingStatus,
+    Process,
+    ProcessStatusChange,
+)
 from improvement.interventions.tests.factories import at, held_meeting, open_sib
 from improvement.schools.models import School
 
@@ -203,3 +210,60 @@ def test_the_dashboard_lists_schools_the_policy_packs_point_to_without_a_process
     suggestions = policy_suggestions(user=adviser, as_of=datetime.date(2024, 3, 1))
     assert [(s.school, s.kind) for s in suggestions if s.kind == "sib"] == [(school, "sib")]
     assert "School Causing Concern" in suggestions[0].label and suggestions[0].reason
+
+
+def _date_fields(prefix: str, day: datetime.date) -> dict[str, str]:
+    return {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month), f"{prefix}_year": str(day.year)}
+
+
+def _snapshot_of_interventions() -> list:
+    return [list(model.objects.order_by("pk").values()) for model in
+            (Process, Meeting, BoardMember, ProcessStatusChange, EscalationDecision)]
+
+
+@pytest.mark.parametrize(("url_name", "data", "message"), [
+    ("process_status", {"to_status": "paused", "reason": " "}, "Give the reason for the change"),
+    ("process_status", {"to_status": "open", "reason": "Already open"}, "Select a valid choice"),
+    ("board_member_add", {"role": "other"}, "Choose an account or enter the member&#x27;s name"),
+    ("meeting_schedule", {"kind": "sib_exit", "time": "10:00", "venue": "School",
+                          **_date_fields("date", TODAY + datetime.timedelta(days=20))}, "needs an entry meeting first"),
+    ("meeting_schedule", {"kind": "sib_standard", "time": "10:00", "venue": "School",
+                          **_date_fields("date", TODAY - datetime.timedelta(days=60))}, "must be after the previous one"),
+    ("meeting_schedule", {"kind": "sib_standard", "time": "10:00", "venue": "",
+                          "date_day": "31", "date_month": "2", "date_year": "2027"}, "Enter a real date"),
+])
+def test_process_forms_refuse_bad_input_and_change_nothing(client_for, personas, school, url_name, data, message):
+    process = open_sib(personas["senior_adviser"], school)
+    if url_name == "meeting_schedule" and data["kind"] == "sib_exit":
+        process.meetings.update(status=MeetingStatus.CANCELLED)
+    before = _snapshot_of_interventions()
+    response = client_for(personas["senior_adviser"]).post(
+        reverse(f"interventions:{url_name}", kwargs={"pk": process.pk}), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert _snapshot_of_interventions() == before
+
+
+def test_moving_a_meeting_before_the_previous_one_is_refused(client_for, personas, school):
+    adviser = personas["senior_adviser"]
+    meeting = held_meeting(adviser, school)
+    services.record_outcome(actor=adviser, meeting=meeting, outcome="next_term", confident_good="no",
+                            next_starts_at=at(TODAY + datetime.timedelta(days=60)), next_venue="School")
+    following = Meeting.objects.get(pk=meeting.pk).next_meeting
+    before = _snapshot_of_interventions()
+    response = client_for(adviser).post(
+        reverse("interventions:meeting_reschedule", kwargs={"pk": following.pk}),
+        {**_date_fields("date", TODAY - datetime.timedelta(days=30)), "time": "10:00", "venue": "School",
+         "reason": "Head away"})
+    assert response.status_code == 400 and "must be after the previous one" in response.content.decode()
+    assert _snapshot_of_interventions() == before
+
+
+def test_a_decision_needs_the_confirmation_that_it_will_lock(client_for, personas, school):
+    response = client_for(personas["senior_adviser"]).post(
+        reverse("interventions:decision_create", kwargs={"urn": school.urn}),
+        {"kind": "warning_notice", "grounds": "insufficient_progress", "outcome": "Notice", "reasons": "No progress",
+         "decided_by": personas["senior_adviser"].pk, **_date_fields("decided_on", TODAY)})
+    assert response.status_code == 400
+    assert "Confirm that you understand the decision will be locked" in response.content.decode()
+    assert not EscalationDecision.objects.exists()
