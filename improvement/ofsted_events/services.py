@@ -320,7 +320,7 @@ def record_feedback(
     inspection calls `inspection_recorded`.
     """
     if instance is not None:
-        instance = (InspectionFeedback.objects.select_for_update().select_related("inspection", "school")
+        instance = (InspectionFeedback.objects.select_for_update(of=("self",)).select_related("inspection", "school")
                     .get(pk=instance.pk))
         school = instance.school
         if not actor.has_perm("ofsted_events.change_feedback_form", instance):
@@ -377,7 +377,7 @@ def record_feedback(
 def confirm_published(*, actor: User, feedback: InspectionFeedback, publication_date: date) -> InspectionFeedback:
     """The report is published: the form's inspection stops being provisional and gets its
     publication date; the form becomes readable by the school's headteacher and read only."""
-    feedback = (InspectionFeedback.objects.select_for_update().select_related("inspection", "school")
+    feedback = (InspectionFeedback.objects.select_for_update(of=("self",)).select_related("inspection", "school")
                 .get(pk=feedback.pk))
     if not actor.has_perm("ofsted_events.confirm_feedback_form", feedback):
         raise PermissionDenied("Only a provisional inspection's publication can be confirmed.")
