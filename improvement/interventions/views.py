@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from improvement.accounts.models import User
 from improvement.accounts.roles import LA_STAFF_ROLES, Role
+from improvement.core.downloads import private_download
 from improvement.core.forms import apply_errors
 from improvement.core.permissions import require_perm
 from improvement.interventions import lifecycle, presenters, selectors, services
@@ -410,12 +411,9 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request, "interventions.view_minutes", meeting)
     if meeting.status == lifecycle.SCHEDULED:
         raise Http404("No minutes yet")
-    body = exports.to_pdf(_minutes_context(request, meeting))
-    response = HttpResponse(body, content_type="application/pdf")
     name = f"{meeting.get_kind_display()} {timezone.localtime(meeting.starts_at):%Y-%m-%d} {meeting.process.school.urn}"
-    response["Content-Disposition"] = f'attachment; filename="{exports.clean(name).replace(":", "")}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(exports.to_pdf(_minutes_context(request, meeting)),
+                            filename=f"{name.replace(':', '')}.pdf", content_type="application/pdf")
 
 
 @require_http_methods(["GET", "POST"])
@@ -444,12 +442,8 @@ def pack_download(request: HttpRequest, pk: int, pack_pk: int) -> HttpResponse:
     meeting = selectors.meeting_for_user(user=request.user, pk=pk)
     require_perm(request, "interventions.download_pack", meeting.process)
     pack = get_object_or_404(meeting.packs, pk=pack_pk)
-    response = HttpResponse(bytes(pack.pdf), content_type="application/pdf")
     name = f"Board pack {meeting.process.school.urn} {timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(bytes(pack.pdf), filename=name, content_type="application/pdf")
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 
 from improvement.core.csv_export import csv_response, spreadsheet_safe
+from improvement.core.downloads import private_download
 from improvement.planning.models import PlannedVisit
 from improvement.planning.selectors import Coverage
 
@@ -40,10 +41,8 @@ def xlsx_response(filename: str, title: str, header: Sequence[str], rows: Iterab
         sheet.append([spreadsheet_safe(value) for value in row])
     buffer = BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return private_download(buffer.getvalue(), filename=filename,
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def download(fmt: str, name: str, title: str, header: Sequence[str], rows: Iterable[Sequence[object]]):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from improvement.accounts.roles import Role
+from improvement.core.downloads import private_download
 from improvement.core.forms import apply_errors
 from improvement.core.permissions import SCHOOL_SIDE_ROLES, require_perm
 from improvement.planning import exports, ical, presenters, selectors, services
@@ -305,9 +306,7 @@ def diary_feed_revoke(request: HttpRequest) -> HttpResponse:
 
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
+    response = private_download(content, filename=filename, content_type="text/calendar; charset=utf-8")
     response["X-Robots-Tag"] = "noindex"
     return response
 

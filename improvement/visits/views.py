@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from improvement.accounts.models import User
+from improvement.core.downloads import private_download
 from improvement.core.permissions import require_perm
 from improvement.schools.selectors import school_for_user
 from improvement.visits import exports, lifecycle, selectors, services
@@ -311,10 +312,7 @@ def visit_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         body, content_type = exports.to_pdf(view), "application/pdf"
     else:
         raise Http404("Unknown format")
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(body, filename=filename, content_type=content_type)
 
 
 @require_http_methods(["GET", "POST"])
