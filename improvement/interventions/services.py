@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from improvement.accounts.models import User
 from improvement.accounts.roles import LA_STAFF_ROLES, Role
-from improvement.actions.models import OPEN_STATUSES, Action, ActionProgress, ActionStatus
+from improvement.actions.models import OPEN_STATUSES, Action
+from improvement.actions.services import record_review
 from improvement.interventions import lifecycle
 from improvement.interventions.models import (
     BoardMember,
@@ -443,16 +444,7 @@ def _materialise_actions(*, actor: User, meeting: Meeting) -> None:
 def _apply_action_reviews(*, actor: User, meeting: Meeting) -> None:
     reviews = meeting.action_reviews or {}
     for action in carried_forward_actions(meeting):
-        review = reviews.get(str(action.pk)) or {}
-        status = review.get("status") or ""
-        comment = str(review.get("comment", "")).strip()
-        if status not in ActionStatus.values:
-            status = action.status
-        if review.get("status") or comment:
-            ActionProgress.objects.create(action=action, meeting=meeting, status=status, comment=comment, actor=actor)
-            if action.status != status:
-                action.status = status
-                action.save(update_fields=["status"])
+        record_review(actor=actor, action=action, review=reviews.get(str(action.pk)) or {}, meeting=meeting)
 
 
 @transaction.atomic

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from improvement.accounts.models import User
 from improvement.accounts.roles import Role
-from improvement.actions.models import OPEN_STATUSES, Action, ActionProgress, ActionStatus
+from improvement.actions.models import OPEN_STATUSES, Action
+from improvement.actions.services import record_review
 from improvement.concerns.models import Concern
 from improvement.policy import record_templates
 from improvement.policy.record_templates import FieldKind, RecordTemplate
@@ -256,16 +257,8 @@ def _apply_action_reviews(*, actor, visit: Visit, record: VisitRecord) -> list[d
     reviews = record.action_reviews or {}
     frozen = []
     for action in carried_forward_actions(visit):
-        review = reviews.get(str(action.pk)) or {}
-        status = review.get("status") or action.status
-        comment = str(review.get("comment", "")).strip()
-        if status not in ActionStatus.values:
-            status = action.status
-        if review.get("status") or comment:
-            ActionProgress.objects.create(action=action, visit=visit, status=status, comment=comment, actor=actor)
-            if action.status != status:
-                action.status = status
-                action.save(update_fields=["status"])
+        status, comment = record_review(actor=actor, action=action, review=reviews.get(str(action.pk)) or {},
+                                        visit=visit)
         frozen.append({
             "id": action.pk, "text": action.text, "lead": action.lead,
             "due": action.due_date.isoformat() if action.due_date else action.due_text,
