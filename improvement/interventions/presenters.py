@@ -12,8 +12,7 @@ from django.utils import timezone
 from improvement.interventions import lifecycle
 from improvement.interventions.models import Meeting
 from improvement.policy import frameworks
-from improvement.policy.record_templates import FieldKind
-from improvement.visits.presenters import RecordView, SectionView, field_view
+from improvement.visits.presenters import RecordView, header_rows, section_views
 
 
 def _when(meeting: Meeting) -> str:
@@ -48,38 +47,12 @@ def minutes_view(*, meeting: Meeting, role: str, board: list[str], carried_forwa
     snapshot_values = (meeting.snapshot or {}).get("values", {})
     live = meeting_facts(meeting, board)
     content = meeting.content or {}
-    header = []
-    for f in template.header:
-        if role not in f.visible_to:
-            continue
-        if f.prefill.startswith("meeting."):
-            header.append((f.label, live.get(f.prefill, "")))
-        elif f.readonly:
-            header.append((f.label, snapshot_values.get(f.prefill, "")))
-        elif f.kind == FieldKind.PEOPLE_PRESENT:
-            rows = [r for r in content.get(f.key) or [] if isinstance(r, dict)]
-            header.append((f.label, "; ".join(
-                ", ".join(p for p in (str(r.get("role", "")).strip(), str(r.get("name", "")).strip()) if p)
-                for r in rows)))
-        else:
-            view = field_view(f, content.get(f.key), [])
-            header.append((f.label, ", ".join(view.items) if view.items else view.text))
-    areas = judgement_areas(meeting)
-    sections = []
-    for section in template.sections:
-        if role not in section.visible_to:
-            continue
-        fields = []
-        for f in section.fields:
-            if role not in f.visible_to:
-                continue
-            if f.prefill.startswith("meeting."):
-                view = field_view(f, live.get(f.prefill, ""), areas)
-                view.text = live.get(f.prefill, "")
-            else:
-                view = field_view(f, content.get(f.key), areas)
-            fields.append(view)
-        sections.append(SectionView(section.key, section.title, section.guidance, section.prompts, fields))
+
+    def readonly_text(f) -> str:
+        return live.get(f.prefill, "") if f.prefill.startswith("meeting.") else snapshot_values.get(f.prefill, "")
+
+    header = header_rows(template, role, content, readonly_text)
+    sections = section_views(template, role, content, judgement_areas(meeting), readonly_text)
     start: date = timezone.localtime(meeting.starts_at).date()
     return RecordView(
         title=template.title,

@@ -7,6 +7,7 @@ Values are plain text: each output escapes them its own way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -139,6 +140,46 @@ def frozen_carried_forward(frozen: list[dict[str, Any]]) -> list[dict[str, str]]
     ]
 
 
+def header_rows(template: RecordTemplate, role: str, content: dict[str, Any],
+                readonly_text: Callable[[Any], str]) -> list[tuple[str, str]]:
+    """(label, text) for each header field the role may see. Read-only fields (copied from the
+    register, or facts of the visit or meeting) come from `readonly_text`."""
+    rows = []
+    for f in template.header:
+        if role not in f.visible_to:
+            continue
+        if f.readonly:
+            rows.append((f.label, readonly_text(f)))
+        elif f.kind == FieldKind.PEOPLE_PRESENT:
+            people = [r for r in content.get(f.key) or [] if isinstance(r, dict)]
+            rows.append((f.label, "; ".join(
+                ", ".join(p for p in (str(r.get("role", "")).strip(), str(r.get("name", "")).strip()) if p)
+                for r in people)))
+        else:
+            view = field_view(f, content.get(f.key), [])
+            rows.append((f.label, ", ".join(view.items) if view.items else view.text))
+    return rows
+
+
+def section_views(template: RecordTemplate, role: str, content: dict[str, Any], areas,
+                  readonly_text: Callable[[Any], str]) -> list[SectionView]:
+    """The sections and fields the role may see, read-only ones from `readonly_text`."""
+    sections = []
+    for section in template.sections:
+        if role not in section.visible_to:
+            continue
+        fields = []
+        for f in section.fields:
+            if role not in f.visible_to:
+                continue
+            view = field_view(f, content.get(f.key), areas)
+            if f.readonly:
+                view.text = readonly_text(f)
+            fields.append(view)
+        sections.append(SectionView(section.key, section.title, section.guidance, section.prompts, fields))
+    return sections
+
+
 def record_view(
     *,
     visit,
@@ -152,30 +193,13 @@ def record_view(
     snapshot_values = (record.snapshot or {}).get("values", {})
     live = live_values(visit, officers=officers, visit_number=number)
     content = record.content or {}
-    header = []
-    for f in template.header:
-        if role not in f.visible_to:
-            continue
-        if f.readonly:
-            value = readonly_value(f, snapshot_values, live)
-            header.append((f.label, _format_date(value) if f.kind == FieldKind.DATE else value))
-        elif f.kind == FieldKind.PEOPLE_PRESENT:
-            rows = [r for r in content.get(f.key) or [] if isinstance(r, dict)]
-            header.append((f.label, "; ".join(
-                ", ".join(p for p in (str(r.get("role", "")).strip(), str(r.get("name", "")).strip()) if p)
-                for r in rows)))
-        else:
-            header.append((f.label, field_view(f, content.get(f.key), []).text))
-    areas = judgement_areas(visit)
-    sections = []
-    for section in template.sections:
-        if role not in section.visible_to:
-            continue
-        fields = [
-            field_view(f, content.get(f.key), areas)
-            for f in section.fields if role in f.visible_to
-        ]
-        sections.append(SectionView(section.key, section.title, section.guidance, section.prompts, fields))
+
+    def readonly_text(f) -> str:
+        value = readonly_value(f, snapshot_values, live)
+        return _format_date(value) if f.kind == FieldKind.DATE else value
+
+    header = header_rows(template, role, content, readonly_text)
+    sections = section_views(template, role, content, judgement_areas(visit), readonly_text)
     return RecordView(
         title=template.title,
         purpose=template.purpose,
