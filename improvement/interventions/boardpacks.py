@@ -49,12 +49,12 @@ from improvement.interventions.models import (
 )
 from improvement.interventions.presenters import minutes_view
 from improvement.interventions.services import board_users, can_manage, link_sentence, notify
+from improvement.policy import meetings as series
 from improvement.visits import exports
 from improvement.visits.models import LOCKED_STATUSES, Visit
 
 logger = logging.getLogger(__name__)
 
-DAYS_AHEAD = 7  # Coventry: pre-reads go to the board a week before the meeting
 MINUTES_STATUSES = (MeetingStatus.FINALISED, MeetingStatus.SHARED)
 HELD_STATUSES = (MeetingStatus.DRAFT, MeetingStatus.SENT, MeetingStatus.ACCURATE, MeetingStatus.COMMENTED,
                  *MINUTES_STATUSES)
@@ -447,7 +447,7 @@ def meetings_due_a_pack(today: date) -> QuerySet[Meeting]:
     time) whose pre-reads have not been sent."""
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.combine(today, time.min), tz)
-    end = timezone.make_aware(datetime.combine(today + timedelta(days=DAYS_AHEAD + 1), time.min), tz)
+    end = timezone.make_aware(datetime.combine(today + timedelta(days=series.PACK_DAYS_BEFORE + 1), time.min), tz)
     return (
         Meeting.objects.filter(status=MeetingStatus.SCHEDULED, process__status=ProcessStatus.OPEN,
                                pre_reads_sent_at__isnull=True, starts_at__gte=start, starts_at__lt=end)

@@ -68,6 +68,11 @@ def board_names(members: list[BoardMember]) -> list[str]:
     return [str(m) for m in members]
 
 
+# Meeting steps a school's timeline shows; the accuracy-check steps stay on the meeting page.
+TIMELINE_MEETING_STEPS = frozenset({MeetingStatus.SCHEDULED, MeetingStatus.DRAFT, MeetingStatus.FINALISED,
+                                    MeetingStatus.CANCELLED})
+
+
 @dataclass
 class TimelineEntry:
     at: datetime
@@ -94,10 +99,6 @@ class SupportTab:
     decisions: list[EscalationDecision] = field(default_factory=list)
 
 
-def _midday(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=12))
-
-
 def school_support(*, user: User, school: School, show_decisions: bool) -> SupportTab:
     """The school's "Support and intervention" tab. Queries do not grow with the number of
     processes, meetings or status changes."""
@@ -116,14 +117,13 @@ def school_support(*, user: User, school: School, show_decisions: bool) -> Suppo
     for change in (MeetingStatusChange.objects.filter(meeting__process_id__in=ids)
                    .select_related("actor", "meeting")):
         meeting = change.meeting
-        if change.from_status == change.to_status or change.to_status in (MeetingStatus.SCHEDULED, MeetingStatus.DRAFT,
-                                                                          MeetingStatus.FINALISED, MeetingStatus.CANCELLED):
-            title = (f"{meeting.get_kind_display()} ({timezone.localtime(meeting.starts_at):%-d %B %Y}): "
-                     + (change.comment.split(".")[0] if change.from_status == change.to_status
-                        else MeetingStatus(change.to_status).label.lower()))
-            timeline.append(TimelineEntry(change.at, "meeting", title,
-                                          change.comment if change.from_status != change.to_status else "",
-                                          str(change.actor), meeting.get_absolute_url()))
+        is_note = change.from_status == change.to_status  # an outcome, a move, a pack sent
+        if not (is_note or change.to_status in TIMELINE_MEETING_STEPS):
+            continue  # the accuracy-check steps are on the meeting's own page
+        what = change.comment.split(".")[0] if is_note else MeetingStatus(change.to_status).label.lower()
+        title = f"{meeting.get_kind_display()} ({timezone.localtime(meeting.starts_at):%-d %B %Y}): {what}"
+        timeline.append(TimelineEntry(change.at, "meeting", title, "" if is_note else change.comment,
+                                      str(change.actor), meeting.get_absolute_url()))
     decisions: list[EscalationDecision] = []
     if show_decisions:
         decisions = list(EscalationDecision.objects.visible_to(user).filter(school=school)

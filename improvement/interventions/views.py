@@ -189,16 +189,11 @@ def meeting_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _on_date(exc: ValidationError) -> ValidationError:
-    """The services speak of `starts_at`; the forms ask for a date and a time."""
-    if hasattr(exc, "error_dict") and "starts_at" in exc.error_dict:
-        errors = dict(exc.error_dict)
-        errors["date"] = errors.pop("starts_at")
-        return ValidationError(errors)
-    if hasattr(exc, "error_dict") and "next_starts_at" in exc.error_dict:
-        errors = dict(exc.error_dict)
-        errors["date"] = errors.pop("next_starts_at")
-        return ValidationError(errors)
-    return exc
+    """The services speak of `starts_at` and `next_starts_at`; the forms ask for a date and a time."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    renamed = {"starts_at": "date", "next_starts_at": "date"}
+    return ValidationError({renamed.get(name, name): errors for name, errors in exc.error_dict.items()})
 
 
 def _minutes_context(request, meeting):
