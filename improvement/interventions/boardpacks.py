@@ -49,7 +49,7 @@ from improvement.interventions.models import (
 )
 from improvement.interventions.presenters import minutes_view
 from improvement.interventions.services import board_users, can_manage, link_sentence, notify
-from improvement.policy import meetings as series
+from improvement.policy import record_templates
 from improvement.visits import exports
 from improvement.visits.models import LOCKED_STATUSES, Visit
 
@@ -442,14 +442,16 @@ def send_board_pack(*, actor: User | None, meeting: Meeting, link: str = "") -> 
     return pack
 
 
-def meetings_due_a_pack(today: date) -> QuerySet[Meeting]:
-    """Scheduled meetings of open processes from `today` to `today` + 7 days (whole days, local
-    time) whose pre-reads have not been sent."""
+def meetings_due_a_pack(today: date) -> list[Meeting]:
+    """Scheduled meetings of open processes, not yet held, whose pre-reads are due by `today`
+    (their template's days before the meeting, local time) and have not been sent."""
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.combine(today, time.min), tz)
-    end = timezone.make_aware(datetime.combine(today + timedelta(days=series.PACK_DAYS_BEFORE + 1), time.min), tz)
-    return (
+    horizon = max((t.pre_read_days or 0 for t in record_templates.templates_of_kind("meeting")), default=0)
+    end = timezone.make_aware(datetime.combine(today + timedelta(days=horizon + 1), time.min), tz)
+    candidates = (
         Meeting.objects.filter(status=MeetingStatus.SCHEDULED, process__status=ProcessStatus.OPEN,
                                pre_reads_sent_at__isnull=True, starts_at__gte=start, starts_at__lt=end)
         .select_related("process__school").order_by("starts_at", "pk")
     )
+    return [m for m in candidates if m.pre_reads_due_on is not None and m.pre_reads_due_on <= today]

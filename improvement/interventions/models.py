@@ -10,9 +10,12 @@ written once and never changed.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from improvement.core.scoping import ScopedQuerySet
 from improvement.policy import record_templates
@@ -230,6 +233,12 @@ class Meeting(models.Model):
     @property
     def school(self):
         return self.process.school
+
+    @property
+    def pre_reads_due_on(self) -> date | None:
+        """When the pre-read pack goes to the board: its template's days before the meeting."""
+        days = self.template.pre_read_days
+        return None if days is None else timezone.localtime(self.starts_at).date() - timedelta(days=days)
 
 
 class MeetingStatusChange(ImmutableRow):

@@ -251,8 +251,8 @@ def dashboard(*, user: User, now: datetime | None = None) -> Dashboard:
     live = Q(process__status=ProcessStatus.OPEN)
     scheduled = meetings.filter(live, status=MeetingStatus.SCHEDULED)
     upcoming = list(scheduled.filter(starts_at__gte=now, starts_at__lt=now + timedelta(weeks=4)).order_by("starts_at"))
-    pack_horizon = now + timedelta(days=series.PACK_DAYS_BEFORE + 1)
-    packs_due = [m for m in upcoming if m.starts_at < pack_horizon and m.pre_reads_sent_at is None]
+    packs_due = [m for m in upcoming if m.pre_reads_sent_at is None
+                 and m.pre_reads_due_on is not None and m.pre_reads_due_on <= today]
     awaiting = list(meetings.filter(status=MeetingStatus.SENT).order_by("starts_at"))
     overdue: list[OverdueItem] = []
     for meeting in scheduled.filter(starts_at__lt=now - timedelta(days=1)).order_by("starts_at"):

@@ -357,7 +357,7 @@ def _create_meeting(*, actor: User, process: Process, kind: str, starts_at: date
     meeting = Meeting.objects.create(
         process=process, kind=kind, number=number, template_key=template.key,
         template_version=template.version, starts_at=starts_at,
-        duration_minutes=duration_minutes or template.duration_minutes or series.DEFAULT_DURATION_MINUTES[process.kind],
+        duration_minutes=duration_minutes or template.duration_minutes or series.DEFAULT_DURATION_MINUTES,
         venue=_required(venue, "Enter where the meeting will take place.", "venue")[:300], created_by=actor,
     )
     MeetingStatusChange.objects.create(meeting=meeting, to_status=MeetingStatus.SCHEDULED, actor=actor)
@@ -472,7 +472,7 @@ def take_step(*, actor: User, meeting: Meeting, step_name: str, comment: str = "
         meeting.snapshot = snapshot
         meeting.content = _initial_content(meeting.template, snapshot["values"])
     elif step.name == "finalise":
-        if series.ALLOWED_OUTCOMES[meeting.kind] != (series.CONTINUE,) and not meeting.outcome:
+        if meeting.template.outcomes != (series.CONTINUE,) and not meeting.outcome:
             raise lifecycle.IllegalStep("Record the board's agreed outcome before finalising the minutes.")
         _materialise_actions(actor=actor, meeting=meeting)
         _apply_action_reviews(actor=actor, meeting=meeting)
@@ -538,9 +538,15 @@ def meeting_calendar(meeting: Meeting) -> academic.AcademicCalendar:
         return academic.DEFAULT_CALENDAR
 
 
+def asks_fundamental_question(template: RecordTemplate) -> bool:
+    """Whether the minutes record the board's answer to "Are we confident that this school will
+    receive an overall Good judgement at its next Ofsted inspection?" (Coventry's SIB records)."""
+    return any(f.prefill == "meeting.confident_good" for _section, f in template.all_fields())
+
+
 def proposed_next_date(meeting: Meeting, outcome: str) -> date:
     """When the next meeting should be, for an outcome: next half-term or next term."""
-    step = series.next_step(meeting.kind, outcome)
+    step = series.next_step(meeting.kind, outcome, meeting.template.outcomes)
     return series.proposed_date(meeting_calendar(meeting), timezone.localtime(meeting.starts_at).date(), step.spacing)
 
 
@@ -561,10 +567,11 @@ def record_outcome(*, actor: User, meeting: Meeting, outcome: str, confident_goo
     if process.status != ProcessStatus.OPEN:
         raise ValidationError(f"This process is {process.get_status_display().lower()}: no further meeting can be set.")
     try:
-        step = series.next_step(meeting.kind, outcome)
+        step = series.next_step(meeting.kind, outcome, meeting.template.outcomes)
     except series.OutcomeError as exc:
         raise ValidationError({"outcome": "Choose one of the outcomes this meeting can agree."}) from exc
-    if meeting.kind in series.ASKS_FUNDAMENTAL_QUESTION and confident_good not in ("yes", "no"):
+    asks_question = asks_fundamental_question(meeting.template)
+    if asks_question and confident_good not in ("yes", "no"):
         raise ValidationError({"confident_good": "Answer the board's question: are you confident of an overall Good judgement?"})
     if next_starts_at <= meeting.starts_at:
         raise ValidationError({"next_starts_at": "The next meeting must be after this one."})
@@ -584,7 +591,7 @@ def record_outcome(*, actor: User, meeting: Meeting, outcome: str, confident_goo
         following = _create_meeting(actor=actor, process=process, kind=step.meeting_kind,
                                     starts_at=next_starts_at, venue=next_venue)
     meeting.outcome = outcome
-    meeting.confident_good = confident_good if meeting.kind in series.ASKS_FUNDAMENTAL_QUESTION else ""
+    meeting.confident_good = confident_good if asks_question else ""
     meeting.outcome_recorded_at = timezone.now()
     meeting.outcome_recorded_by = actor
     meeting.next_meeting = following

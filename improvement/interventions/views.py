@@ -375,7 +375,7 @@ def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     if meeting.outcome:
         messages.error(request, "The outcome of this meeting has already been recorded.")
         return redirect(meeting)
-    outcomes = list(series.ALLOWED_OUTCOMES[meeting.kind])
+    outcomes = list(meeting.template.outcomes)
     chosen = request.POST.get("outcome") or request.GET.get("outcome") or outcomes[0]
     if chosen not in outcomes:
         chosen = outcomes[0]
@@ -383,7 +383,7 @@ def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"outcome": chosen, "date": services.proposed_next_date(meeting, chosen), "time": start.time(),
                "venue": meeting.venue}
     form = OutcomeForm(request.POST or None, outcomes=outcomes, initial=initial,
-                       asks_question=meeting.kind in series.ASKS_FUNDAMENTAL_QUESTION)
+                       asks_question=services.asks_fundamental_question(meeting.template))
     if request.method == "POST" and form.is_valid():
         try:
             services.record_outcome(actor=request.user, meeting=meeting, outcome=form.cleaned_data["outcome"],

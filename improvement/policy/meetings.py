@@ -1,12 +1,13 @@
-"""The rules of a meeting series: which outcomes a meeting may agree, what each outcome makes the
-next meeting, and when the next meeting is proposed. Pure Python, tested without a database.
+"""What a meeting's agreed outcome means for the series, and when the next meeting is proposed.
+Pure Python, tested without a database.
 
-Source: Coventry, "Support and Intervention (Maintained Schools)": the SIB entry and standard
-records agree to "remain within the SIB process with next meeting required next half-term",
-"... next term" or "set the next meeting within the SIB process as having an exit agenda"; the
-exit record may instead "exit the SIB process and begin the Progress Check-In process"; PCI
-meetings take place termly "until their next Ofsted inspection". Kent handbook section 15: Round
-Table Meetings every season (three times a year).
+Which outcomes a meeting may agree, how long it lasts and how far ahead its pre-reads go are data
+in its minutes template (`outcomes`, `duration_minutes`, `pre_read_days`), because they come from
+an authority's documents: Coventry's SIB entry and standard records agree to "remain within the
+SIB process with next meeting required next half-term", "... next term" or "set the next meeting
+within the SIB process as having an exit agenda", and the exit record may instead "exit the SIB
+process and begin the Progress Check-In process"; PCI meetings are termly; Kent's Round Table
+Meetings are held every season. This module is the vocabulary those lists draw on.
 """
 
 from __future__ import annotations
@@ -21,30 +22,21 @@ NEXT_HALF_TERM, NEXT_TERM, EXIT_AGENDA, EXIT_TO_PCI, CONTINUE = (
     "next_half_term", "next_term", "exit_agenda", "exit_to_pci", "continue",
 )
 
-# Which process each meeting kind belongs to, and which kind opens it.
+# Which process each meeting kind belongs to, which kind opens it, and which kind a process's
+# ordinary next meeting is.
 PROCESS_OF = {SIB_ENTRY: "sib", SIB_STANDARD: "sib", SIB_EXIT: "sib", PCI: "pci", RTM: "rtm"}
 FIRST_MEETING = {"sib": SIB_ENTRY, "pci": PCI, "rtm": RTM}
-# SIB about 90 minutes and PCI about 60 (Coventry); the Kent handbook gives no length for a
-# Round Table Meeting, so 90 minutes is the product's default, changed per meeting.
-DEFAULT_DURATION_MINUTES = {"sib": 90, "pci": 60, "rtm": 90}
+NEXT_MEETING = {"sib": SIB_STANDARD, "pci": PCI, "rtm": RTM}
+# Where a template states no length (Kent's Round Table Meetings): the product's default,
+# changed per meeting.
+DEFAULT_DURATION_MINUTES = 90
 
-ALLOWED_OUTCOMES: dict[str, tuple[str, ...]] = {
-    SIB_ENTRY: (NEXT_HALF_TERM, NEXT_TERM, EXIT_AGENDA),
-    SIB_STANDARD: (NEXT_HALF_TERM, NEXT_TERM, EXIT_AGENDA),
-    SIB_EXIT: (NEXT_HALF_TERM, NEXT_TERM, EXIT_TO_PCI),
-    PCI: (CONTINUE,),
-    RTM: (CONTINUE,),
-}
+OUTCOMES: tuple[str, ...] = (NEXT_HALF_TERM, NEXT_TERM, EXIT_AGENDA, EXIT_TO_PCI, CONTINUE)
 
-# Pre-reads go to the board "a week ahead" (Coventry: pre-read documents).
-PACK_DAYS_BEFORE = 7
 # When the dashboard calls a step overdue. The documents set no deadline for minutes; these are
 # the product's defaults, counted in working days.
 MINUTES_DUE_WORKING_DAYS = 10
 ACCURACY_CHECK_WORKING_DAYS = 5
-
-# Meeting kinds whose record asks the board's fundamental question.
-ASKS_FUNDAMENTAL_QUESTION = frozenset({SIB_ENTRY, SIB_STANDARD, SIB_EXIT})
 
 
 class OutcomeError(ValueError):
@@ -60,27 +52,27 @@ class NextStep:
     explanation: str
 
 
-def next_step(meeting_kind: str, outcome: str) -> NextStep:
-    allowed = ALLOWED_OUTCOMES.get(meeting_kind, ())
+def next_step(meeting_kind: str, outcome: str, allowed: tuple[str, ...]) -> NextStep:
+    """What agreeing `outcome` at a meeting of `meeting_kind` sets up, when its template allows
+    the outcomes `allowed`."""
     if outcome not in allowed:
         raise OutcomeError(
             f"A {meeting_kind.replace('_', ' ')} meeting cannot agree the outcome {outcome!r}; "
             f"it may agree: {', '.join(allowed)}."
         )
+    process = PROCESS_OF[meeting_kind]
     if outcome == EXIT_TO_PCI:
         return NextStep(PCI, "pci", True, "term",
                         "The school exits the SIB process and begins the Progress Check-In process.")
     if outcome == EXIT_AGENDA:
-        return NextStep(SIB_EXIT, "sib", False, "half_term",
-                        "The next SIB meeting has an exit agenda.")
+        return NextStep(SIB_EXIT, "sib", False, "half_term", "The next SIB meeting has an exit agenda.")
     if outcome == NEXT_HALF_TERM:
-        return NextStep(SIB_STANDARD, "sib", False, "half_term",
-                        "The school remains in the SIB process; the next meeting is next half-term.")
+        return NextStep(NEXT_MEETING[process], process, False, "half_term",
+                        "The school remains in the process; the next meeting is next half-term.")
     if outcome == NEXT_TERM:
-        return NextStep(SIB_STANDARD, "sib", False, "term",
-                        "The school remains in the SIB process; the next meeting is next term.")
-    process = PROCESS_OF[meeting_kind]
-    return NextStep(meeting_kind, process, False, "term", "The next meeting takes place next term.")
+        return NextStep(NEXT_MEETING[process], process, False, "term",
+                        "The school remains in the process; the next meeting is next term.")
+    return NextStep(NEXT_MEETING[process], process, False, "term", "The next meeting takes place next term.")
 
 
 def _nearest_school_day(calendar: AcademicCalendar, day: date, start: date, end: date) -> date:

@@ -25,6 +25,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from improvement.policy import meetings as meeting_rules
+
 TEMPLATE_DIR = Path(__file__).with_name("record_templates")
 
 
@@ -232,6 +234,10 @@ class RecordTemplate:
     record_kind: str = "visit"  # one of RECORD_KINDS
     meeting_kind: str = ""  # one of MEETING_KINDS for a meeting template, "" for a visit template
     duration_minutes: int | None = None  # a meeting's expected length, where the source states it
+    # The outcomes a meeting may agree (policy.meetings.OUTCOMES), in the source's order.
+    outcomes: tuple[str, ...] = ()
+    # How many days before a meeting its pre-read pack goes to the board; None: no pack.
+    pre_read_days: int | None = None
 
     @property
     def is_meeting(self) -> bool:
@@ -471,12 +477,22 @@ _TOP_KEYS = {"template", "header", "sections", "deadlines", "distribution", "ref
 _TEMPLATE_KEYS = {
     "key", "version", "pack", "authority", "authority_code", "academic_years", "title", "short_title",
     "purpose", "source", "private_and_confidential", "calendar", "sequence", "max_actions",
-    "record_kind", "meeting_kind", "duration_minutes",
+    "record_kind", "meeting_kind", "duration_minutes", "outcomes", "pre_read_days",
 }
 
 
-def _meeting_meta(reader: _Reader, meta: Mapping[str, Any], where) -> tuple[str, str, int | None]:
-    """record_kind, meeting_kind and duration_minutes of [template], validated together."""
+@dataclass(frozen=True)
+class MeetingMeta:
+    record_kind: str
+    meeting_kind: str
+    duration_minutes: int | None
+    outcomes: tuple[str, ...]
+    pre_read_days: int | None
+
+
+def _meeting_meta(reader: _Reader, meta: Mapping[str, Any], where) -> MeetingMeta:
+    """record_kind, meeting_kind, duration_minutes, outcomes and pre_read_days of [template],
+    validated together."""
     record_kind = reader.get(meta, where, "record_kind", str, default="visit")
     if record_kind not in RECORD_KINDS:
         raise reader.fail(
@@ -484,6 +500,8 @@ def _meeting_meta(reader: _Reader, meta: Mapping[str, Any], where) -> tuple[str,
         )
     meeting_kind = reader.get(meta, where, "meeting_kind", str, default=None)
     duration = reader.get(meta, where, "duration_minutes", int, default=None)
+    outcomes = reader.strings(meta, where, "outcomes")
+    pre_read_days = reader.get(meta, where, "pre_read_days", int, default=None)
     if record_kind == "meeting":
         if meeting_kind is None:
             raise reader.fail(
@@ -501,14 +519,24 @@ def _meeting_meta(reader: _Reader, meta: Mapping[str, Any], where) -> tuple[str,
                 where, "meeting_kind", f'only a meeting template (record_kind = "meeting") has one, '
                 f"and this is a {record_kind} template",
             )
-        if duration is not None:
-            raise reader.fail(
-                where, "duration_minutes", f'only a meeting template (record_kind = "meeting") has one, '
-                f"and this is a {record_kind} template",
-            )
+        for key, value in (("duration_minutes", duration), ("outcomes", outcomes or None),
+                           ("pre_read_days", pre_read_days)):
+            if value is not None:
+                raise reader.fail(
+                    where, key, f'only a meeting template (record_kind = "meeting") has one, '
+                    f"and this is a {record_kind} template",
+                )
     if duration is not None and duration < 1:
         raise reader.fail(where, "duration_minutes", "must be a positive whole number of minutes")
-    return record_kind, meeting_kind or "", duration
+    unknown = [o for o in outcomes if o not in meeting_rules.OUTCOMES]
+    if unknown:
+        raise reader.fail(where, "outcomes",
+                          f"unknown outcome {unknown[0]!r} (known: {', '.join(meeting_rules.OUTCOMES)})")
+    if pre_read_days is not None and pre_read_days < 0:
+        raise reader.fail(where, "pre_read_days", "must be 0 or more days before the meeting")
+    if record_kind == "meeting" and not outcomes:
+        outcomes = (meeting_rules.CONTINUE,)
+    return MeetingMeta(record_kind, meeting_kind or "", duration, outcomes, pre_read_days)
 
 
 def parse_template(text: str, path: Path | str = "<string>") -> RecordTemplate:
@@ -529,7 +557,7 @@ def parse_template(text: str, path: Path | str = "<string>") -> RecordTemplate:
     version = reader.get(meta, where_meta, "version", int)
     if version < 1:
         raise reader.fail(where_meta, "version", "must be 1 or more")
-    record_kind, meeting_kind, duration_minutes = _meeting_meta(reader, meta, where_meta)
+    meeting = _meeting_meta(reader, meta, where_meta)
     code = reader.get(meta, where_meta, "authority_code", str)
     if not re.fullmatch(r"\d{3}", code):
         raise reader.fail(where_meta, "authority_code", "must be a 3-digit LA code")
@@ -654,9 +682,11 @@ def parse_template(text: str, path: Path | str = "<string>") -> RecordTemplate:
         sequence=reader.get(meta, where_meta, "sequence", str, default=""),
         max_actions=max_actions,
         path=str(path),
-        record_kind=record_kind,
-        meeting_kind=meeting_kind,
-        duration_minutes=duration_minutes,
+        record_kind=meeting.record_kind,
+        meeting_kind=meeting.meeting_kind,
+        duration_minutes=meeting.duration_minutes,
+        outcomes=meeting.outcomes,
+        pre_read_days=meeting.pre_read_days,
     )
 
 

@@ -182,7 +182,7 @@ def test_an_exit_meeting_may_not_choose_an_entry_outcome(adviser, school):
 def test_exiting_the_board_opens_a_progress_check_in_with_its_first_meeting(adviser, school):
     meeting = held_meeting(adviser, school)
     sib = meeting.process
-    Meeting.objects.filter(pk=meeting.pk).update(kind=MeetingKind.SIB_EXIT)
+    Meeting.objects.filter(pk=meeting.pk).update(kind=MeetingKind.SIB_EXIT, template_key="coventry-sib-exit")
     meeting.refresh_from_db()
     services.record_outcome(actor=adviser, meeting=meeting, outcome="exit_to_pci", confident_good="yes",
                             next_starts_at=at(TODAY + datetime.timedelta(days=70)), next_venue="School")

@@ -621,3 +621,25 @@ def test_unknown_meeting_prefill_source():
     error, text = _broken('prefill = "meeting.when"', 'prefill = "meeting.chair_mood"')
     assert error.key == "sections[0].fields[0].prefill" and error.line == _line_of(text, "  prefill")
     assert "unknown source 'meeting.chair_mood'" in error.message
+
+
+def test_meeting_outcomes_and_pre_read_days_are_validated_with_file_key_and_line():
+    import pytest as _pytest
+
+    from improvement.policy.record_templates import TEMPLATE_DIR, TemplateError, parse_template
+
+    shipped = (TEMPLATE_DIR / "coventry-pci-meeting-2023-24.toml").read_text()
+    assert 'outcomes = ["continue"]' in shipped and "pre_read_days = 7" in shipped
+
+    def variant(old: str, new: str) -> str:
+        return shipped.replace(old, new, 1)
+
+    with _pytest.raises(TemplateError, match=r"line \d+: template.outcomes: unknown outcome 'adjourn'"):
+        parse_template(variant('outcomes = ["continue"]', 'outcomes = ["adjourn"]'), "t.toml")
+    with _pytest.raises(TemplateError, match="pre_read_days: must be 0 or more"):
+        parse_template(variant("pre_read_days = 7", "pre_read_days = -1"), "t.toml")
+    visit = variant('record_kind = "meeting"', 'record_kind = "visit"').replace('meeting_kind = "pci"\n', "")
+    visit = visit.replace("duration_minutes = 60\n", "")
+    with _pytest.raises(TemplateError, match="outcomes: only a meeting template"):
+        parse_template(visit, "t.toml")
+    assert parse_template(variant('outcomes = ["continue"]\n', ""), "t.toml").outcomes == ("continue",)

@@ -5,8 +5,17 @@ from datetime import date
 import pytest
 
 from improvement.policy import meetings as series
+from improvement.policy import record_templates
 from improvement.policy.calendar import DEFAULT_CALENDAR
 from improvement.policy.packs import load_pack
+
+TEMPLATE_OF = {"sib_entry": "coventry-sib-entry", "sib_standard": "coventry-sib-standard",
+               "sib_exit": "coventry-sib-exit", "pci": "coventry-pci", "rtm": "kent-rtm"}
+
+
+def _allowed(kind: str) -> tuple[str, ...]:
+    """The outcomes the shipped minutes template of a meeting kind allows."""
+    return record_templates.get_template(TEMPLATE_OF[kind], 1).outcomes
 
 
 @pytest.mark.parametrize(("kind", "outcome", "next_kind", "new_process", "spacing"), [
@@ -19,7 +28,7 @@ from improvement.policy.packs import load_pack
     ("rtm", "continue", "rtm", False, "term"),
 ])
 def test_each_outcome_sets_the_next_meeting(kind, outcome, next_kind, new_process, spacing):
-    step = series.next_step(kind, outcome)
+    step = series.next_step(kind, outcome, _allowed(kind))
     assert (step.meeting_kind, step.opens_new_process, step.spacing) == (next_kind, new_process, spacing)
 
 
@@ -30,7 +39,14 @@ def test_each_outcome_sets_the_next_meeting(kind, outcome, next_kind, new_proces
 ])
 def test_an_outcome_the_meeting_cannot_agree_is_refused(kind, outcome):
     with pytest.raises(series.OutcomeError, match="cannot agree"):
-        series.next_step(kind, outcome)
+        series.next_step(kind, outcome, _allowed(kind))
+
+
+def test_the_shipped_templates_carry_the_documents_outcomes_and_a_week_of_pre_reads():
+    assert _allowed("sib_entry") == ("next_half_term", "next_term", "exit_agenda")
+    assert _allowed("sib_exit") == ("next_half_term", "next_term", "exit_to_pci")
+    assert _allowed("pci") == _allowed("rtm") == ("continue",)
+    assert {record_templates.get_template(key, 1).pre_read_days for key in TEMPLATE_OF.values()} == {7}
 
 
 def test_next_half_term_keeps_the_weekday_and_the_week():
